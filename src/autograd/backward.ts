@@ -1,0 +1,100 @@
+/**
+ * Reverse-mode differentiation over the recorded graph. Iterative (an explicit stack, no recursion), so a
+ * chain of any depth backpropagates.
+ */
+import { GradError, fmtShape } from "../errors.js";
+import { shapesEqual } from "../shape.js";
+import type { Tensor } from "../tensor.js";
+import { withGradMode } from "./grad-mode.js";
+
+export interface BackwardOptions {
+  /** Keep the graph so that backward can run through it again (default false; true when createGraph). */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, for higher-order gradients (default false). */
+  createGraph?: boolean;
+}
+
+/** Tensors reachable from `roots` through inputs that require grad, in reverse topological order. */
+function reverseTopo(roots: readonly Tensor[]): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<Tensor>();
+  const stack: { t: Tensor; i: number }[] = [];
+  for (const r of roots) {
+    if (seen.has(r)) continue;
+    seen.add(r);
+    stack.push({ t: r, i: 0 });
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const inputs = top.t._node?.inputs ?? [];
+      if (top.i < inputs.length) {
+        const next = inputs[top.i++]!;
+        if (next.requiresGrad && !seen.has(next)) {
+          seen.add(next);
+          stack.push({ t: next, i: 0 });
+        }
+      } else {
+        order.push(top.t);
+        stack.pop();
+      }
+    }
+  }
+  return order.reverse();
+}
+
+/**
+ * Propagates `gradRoots` from `roots` through the graph. Returns the total gradient reaching each tensor of
+ * `capture`. When `accumulate` is set, leaves (and tensors that called `retainGrad()`) add theirs to `.grad`.
+ */
+export function runBackward(
+  roots: readonly Tensor[],
+  gradRoots: readonly Tensor[],
+  opts: BackwardOptions & { accumulate: boolean; capture?: readonly Tensor[] },
+): Map<Tensor, Tensor> {
+  const createGraph = opts.createGraph ?? false;
+  const retainGraph = opts.retainGraph ?? createGraph;
+  const capture = new Set(opts.capture ?? []);
+  const captured = new Map<Tensor, Tensor>();
+  const grads = new Map<Tensor, Tensor>();
+  return withGradMode(createGraph, () => {
+    roots.forEach((r, i) => {
+      const g = gradRoots[i]!;
+      const prev = grads.get(r);
+      grads.set(r, prev ? prev.add(g) : g);
+    });
+    for (const t of reverseTopo(roots)) {
+      const g = grads.get(t);
+      if (g === undefined) continue;
+      grads.delete(t);
+      if (capture.has(t)) captured.set(t, g);
+      const node = t._node;
+      if (opts.accumulate && (node === null || t._retainsGrad)) {
+        const gg = createGraph ? g : g.detach();
+        t.grad = t.grad === null ? gg : t.grad.add(gg);
+      }
+      if (node === null) continue;
+      if (node.vjp === null) {
+        throw new GradError(
+          `backward: the graph through "${node.op}" (output ${fmtShape(t.shape)}) was already freed by an ` +
+            `earlier backward(). Pass { retainGraph: true } to the first backward() to go through it twice, ` +
+            `or recompute the forward pass.`,
+        );
+      }
+      const inGrads = node.vjp(g);
+      if (!retainGraph) node.vjp = null;
+      node.inputs.forEach((x, i) => {
+        const gx = inGrads[i];
+        if (!x.requiresGrad || gx === null || gx === undefined) return;
+        if (!shapesEqual(gx.shape, x.shape)) {
+          throw new GradError(
+            `backward: the gradient "${node.op}" gives input ${i} has shape ${fmtShape(gx.shape)}, but the ` +
+              `input has shape ${fmtShape(x.shape)}. A custom backward must return one gradient per input, ` +
+              `shaped like that input.`,
+          );
+        }
+        const prev = grads.get(x);
+        grads.set(x, prev ? prev.add(gx) : gx);
+      });
+    }
+    return captured;
+  });
+}

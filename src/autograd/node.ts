@@ -1,0 +1,32 @@
+/** A node of the computational graph: the op that made a tensor, its inputs, and its vector-Jacobian product. */
+import type { Tensor } from "../tensor.js";
+import { isGradEnabled } from "./grad-mode.js";
+
+/**
+ * Given the gradient `dy` of the output, the gradients of the inputs (null where an input gets none).
+ * Written with differentiable ops, so that the backward pass can itself be differentiated.
+ */
+export type Vjp = (dy: Tensor) => readonly (Tensor | null)[];
+
+export interface Node {
+  readonly op: string;
+  readonly inputs: readonly Tensor[];
+  /** null once a backward pass without `retainGraph` has used and freed it. */
+  vjp: Vjp | null;
+}
+
+/**
+ * Attaches a graph node to `out` when recording is on and some input requires grad; returns `out`.
+ * Every differentiable primitive ends with this call.
+ */
+export function record(out: Tensor, op: string, inputs: readonly Tensor[], vjp: Vjp): Tensor {
+  if (!isGradEnabled()) return out;
+  for (const t of inputs) {
+    if (t.requiresGrad) {
+      out._node = { op, inputs, vjp };
+      out.requiresGrad = true;
+      return out;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,78 @@
+/**
+ * The backend contract. A backend knows storage and named kernels; it never sees a Tensor, a graph or a
+ * gradient. Ops (src/ops) validate arguments, compute output shapes, make zero-copy views (reshape of a
+ * contiguous tensor, permute, expand, slice, flip) by editing `View` metadata, and call kernels for
+ * everything that touches element values. See docs/backends.md for the full contract.
+ *
+ * - Storage is an opaque, flat buffer of one dtype. The TS backend holds a typed array; a WASM backend
+ *   holds an offset into its linear memory; a WebGPU backend holds a GPUBuffer.
+ * - A View describes a strided window into a storage: element (i0, i1, ...) lives at
+ *   `offset + Σ ik·strides[k]`. Strides may be 0 (broadcast) or negative (flip).
+ * - Every kernel writes a fresh, contiguous (row-major) storage and returns it, except `assign`, the only
+ *   in-place kernel, used by in-place tensor methods (`copy_`, optimizer updates).
+ * - `read` is synchronous where the backend can be (TS, WASM); an async-only backend (WebGPU) throws a
+ *   clear error there and implements `readAsync`.
+ * - `dispose` is optional: garbage-collected backends (TS) have nothing to free.
+ */
+import type { DType, TypedArray } from "../dtype.js";
+
+export interface Storage {
+  readonly dtype: DType;
+  /** Number of elements. */
+  readonly size: number;
+}
+
+export interface View<S extends Storage = Storage> {
+  readonly storage: S;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+export type UnaryOp =
+  | "neg" | "exp" | "log" | "sqrt" | "abs" | "sign" | "sin" | "cos" | "tanh" | "recip"
+  | "floor" | "ceil" | "round" | "erf" | "expm1" | "log1p" | "sigmoid" | "logicalNot";
+export type BinaryOp =
+  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
+  | "eq" | "ne" | "lt" | "le" | "gt" | "ge";
+export type ReduceOp = "sum" | "prod" | "max" | "min" | "argmax" | "argmin";
+
+/**
+ * Every kernel a backend must provide. Typed as an interface so that a backend missing one is a compile
+ * error, not a runtime "kernel not found".
+ */
+export interface Kernels<S extends Storage = Storage> {
+  /** out[i] = op(x[i]); out has x's shape, contiguous, dtype `out`. */
+  unary(op: UnaryOp, x: View<S>, out: DType): S;
+  /** out[i] = op(a[i], b[i]); a and b already have the same (broadcast) shape. */
+  binary(op: BinaryOp, a: View<S>, b: View<S>, out: DType): S;
+  /** out[i] = cond[i] ? a[i] : b[i]; all three views have the same shape. */
+  where(cond: View<S>, a: View<S>, b: View<S>, out: DType): S;
+  /** Reduces `axes` (sorted, unique); out has x's shape with those axes set to 1. arg* give int32. */
+  reduce(op: ReduceOp, x: View<S>, axes: readonly number[], out: DType): S;
+  /** Batched matrix product: a [...B, M, K], b [...B, K, N] with equal batch shapes → [...B, M, N]. */
+  matmul(a: View<S>, b: View<S>, out: DType): S;
+  /** Contiguous copy of a view, converted to `out` (float→int truncates toward zero; bool is x ≠ 0). */
+  copy(x: View<S>, out: DType): S;
+  /** out[..., i, ...] = x[..., index[..., i, ...], ...] along `dim`; out has index's shape. */
+  gather(x: View<S>, dim: number, index: View<S>): S;
+  /** out = base; out[..., index[..., i, ...], ...] += src[..., i, ...] along `dim`. */
+  scatterAdd(base: View<S>, dim: number, index: View<S>, src: View<S>): S;
+  /** Concatenation along `dim`; all views agree on the other dims. */
+  cat(xs: readonly View<S>[], dim: number, out: DType): S;
+  /** In place: dst[i] = src[i] (src already broadcast to dst's shape), converting to dst's dtype. */
+  assign(dst: View<S>, src: View<S>): void;
+}
+
+export interface Backend<S extends Storage = Storage> {
+  readonly name: string;
+  /** Wraps (TS: without copying where it can) or uploads a typed array as a storage of `dtype`. */
+  fromArray(data: TypedArray, dtype: DType): S;
+  /** A contiguous copy of the view's elements, synchronously. */
+  read(x: View<S>): TypedArray;
+  /** A contiguous copy of the view's elements. */
+  readAsync(x: View<S>): Promise<TypedArray>;
+  /** Frees a storage now rather than at garbage collection (no-op where the GC owns memory). */
+  dispose(s: S): void;
+  readonly kernels: Kernels<S>;
+}
