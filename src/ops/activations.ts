@@ -2,14 +2,15 @@
  * Activation functions, each written from primitives (so the gradient, and its gradient, come for free)
  * unless a one-primitive form is more accurate (sigmoid, tanh). Every function's formula is in its doc.
  */
+import { noGrad } from "../autograd/grad-mode.js";
 import { record } from "../autograd/node.js";
-import { toFloat } from "../dtype.js";
+import { isFloat, toFloat } from "../dtype.js";
 import { ValueError } from "../errors.js";
 import { Tensor } from "../tensor.js";
 import {
-  abs, add, cast, erf, exp, expm1, ge, gt, le, log1p, maximum, minimum, mul, sigmoid, sub, tanh, where,
+  abs, add, cast, erf, exp, expm1, ge, gt, isfinite, le, log, log1p, maximum, minimum, mul, sigmoid, sub, tanh, where,
 } from "./elementwise.js";
-import { logsumexp } from "./reduce.js";
+import { max, sum } from "./reduce.js";
 
 export { sigmoid, tanh } from "./elementwise.js";
 
@@ -81,8 +82,21 @@ export function gelu(x: Tensor, { approximate = "none" }: { approximate?: "none"
   return mul(mul(x, 0.5), add(erf(mul(x, Math.SQRT1_2)), 1));
 }
 
-/** `x − logsumexp(x, dim)`: log-probabilities, stable for any logits. */
-export const logSoftmax = (x: Tensor, dim = -1): Tensor => sub(x, logsumexp(x, dim, true));
+/**
+ * `x − logsumexp(x, dim)`: log-probabilities, stable for any logits. Computed as `(x − m) − log Σ exp(x − m)`
+ * with m the max (a constant for the gradient), not as `x − (m + log Σ …)`: re-adding m and subtracting it
+ * again would cost float32 digits for large logits (near 1000 the spacing is 6e-5). Pinned by
+ * log_softmax_large in test/parity.test.ts.
+ */
+export function logSoftmax(x: Tensor, dim = -1): Tensor {
+  const xs = isFloat(x.dtype) ? x : cast(x, "float32");
+  const m = noGrad(() => {
+    const mx = max(xs, dim, true);
+    return where(isfinite(mx), mx, 0); // all −inf (or inf) slices: shift by 0 instead of NaN
+  });
+  const shifted = sub(xs, m);
+  return sub(shifted, log(sum(exp(shifted), dim, true)));
+}
 
 /** `eˣ / Σ eˣ` along `dim`, computed as `exp(logSoftmax(x))` so large logits do not overflow. */
 export const softmax = (x: Tensor, dim = -1): Tensor => exp(logSoftmax(x, dim));
