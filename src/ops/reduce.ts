@@ -4,13 +4,14 @@
  */
 import type { ReduceOp } from "../backend/backend.js";
 import { record } from "../autograd/node.js";
-import { noGrad } from "../autograd/grad-mode.js";
+import { isGradEnabled, noGrad } from "../autograd/grad-mode.js";
 import { isFloat, toFloat, type DType } from "../dtype.js";
 import { ValueError, fmtShape } from "../errors.js";
 import { normAxes, normAxis, sizeOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { add, cast, div, eq, exp, isfinite, log, mul, sqrt, sub, where } from "./elementwise.js";
-import { expand, reshape } from "./movement.js";
+import { expand, permute, reshape } from "./movement.js";
+import { eye } from "./creation.js";
 
 export type Dim = number | readonly number[] | undefined;
 
@@ -46,7 +47,8 @@ export function mean(x: Tensor, dim?: Dim, keepDims = false): Tensor {
 
 /**
  * Product over `dim`. The gradient is `prod / x`, computed without dividing by zero: with one zero in a
- * slice, that element gets the product of the others; with two or more, every element gets 0.
+ * slice, that element gets the product of the others; with two or more, every element gets 0 (and, under
+ * createGraph, the second derivative is still exact; pinned in test/gradcheck.test.ts).
  */
 export function prod(x: Tensor, dim?: Dim, keepDims = false): Tensor {
   const axes = normAxes("prod", dim, x.ndim);
@@ -57,10 +59,28 @@ export function prod(x: Tensor, dim?: Dim, keepDims = false): Tensor {
     const zeroCount = expand(sum(isZero, axes, true), x.shape);
     const othersIfZero = expand(prod(safe, axes, true), x.shape);
     const outE = expand(out, x.shape);
-    const g = where(isZero, where(eq(zeroCount, 1), othersIfZero, 0), div(outE, safe));
+    // With two or more zeros in a slice the first derivative is 0, but its derivative is not (∂²/∂z₁∂z₂ is
+    // the product of the rest). Only when the backward is itself recorded (createGraph) and such a slice
+    // exists, use the exact, differentiable product of the others (O(n²) per slice, so not by default).
+    const exact = isGradEnabled() && x.size > 0 && noGrad(() => max(zeroCount).item()) >= 2;
+    const atZero = exact ? prodOthers(x, axes) : where(eq(zeroCount, 1), othersIfZero, 0);
+    const g = where(isZero, atZero, div(outE, safe));
     return [mul(expand(dy, x.shape), g)];
   });
   return dropAxes(kept, axes, keepDims);
+}
+
+/** `Π_{j≠i} x_j` over the slice of `axes` that holds each element i, built from differentiable ops. */
+function prodOthers(x: Tensor, axes: number[]): Tensor {
+  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const perm = [...kept, ...axes];
+  const keptShape = kept.map((i) => x.shape[i]!);
+  const n = sizeOf(axes.map((a) => x.shape[a]!));
+  // grid[..., i, j] = x_j, with the diagonal replaced by 1; its product over j skips element i.
+  const grid = expand(reshape(permute(x, perm), [...keptShape, 1, n]), [...keptShape, n, n]);
+  const others = prod(where(eye(n, n, { dtype: "bool" }), 1, grid), -1);
+  const inverse = perm.map((_, i) => perm.indexOf(i));
+  return permute(reshape(others, perm.map((i) => x.shape[i]!)), inverse);
 }
 
 /** max/min share a gradient: it goes to the extreme elements, split evenly between ties (as torch.amax). */
