@@ -8,7 +8,7 @@ import { isFloat, toFloat } from "../dtype.js";
 import { ValueError } from "../errors.js";
 import { Tensor } from "../tensor.js";
 import {
-  abs, add, cast, erf, exp, expm1, ge, gt, isfinite, le, log, log1p, maximum, minimum, mul, sigmoid, sub, tanh, where,
+  abs, add, cast, erf, exp, expm1, ge, gt, isfinite, le, log, log1p, lt, maximum, mul, sigmoid, sub, tanh, where,
 } from "./elementwise.js";
 import { max, sum } from "./reduce.js";
 
@@ -29,8 +29,11 @@ export const relu6 = (x: Tensor): Tensor => where(le(x, 0), 0, where(ge(x, 6), 6
 /** `relu6(x + 3) / 6`: a piecewise-linear sigmoid; gradient 1/6 on (−3, 3). */
 export const hardsigmoid = (x: Tensor): Tensor => where(le(x, -3), 0, where(ge(x, 3), 1, add(mul(x, 1 / 6), 0.5)));
 
-/** `x · relu6(x + 3) / 6` (MobileNetV3). */
-export const hardswish = (x: Tensor): Tensor => where(le(x, -3), 0, where(ge(x, 3), x, mul(x, add(mul(x, 1 / 6), 0.5))));
+/**
+ * `x · relu6(x + 3) / 6` (MobileNetV3). At the corners the gradient is PyTorch's: −0.5 at −3 and 1.5 at 3
+ * (the middle piece's slope `x/3 + 1/2`); pinned by kinks_hardswish in test/parity.test.ts.
+ */
+export const hardswish = (x: Tensor): Tensor => where(lt(x, -3), 0, where(gt(x, 3), x, mul(x, add(mul(x, 1 / 6), 0.5))));
 
 /** How binaryStep's backward treats the step. */
 export type StepGradient = "zero" | "straight-through";
@@ -55,8 +58,14 @@ export function softplus(x: Tensor, beta = 1): Tensor {
   return beta === 1 ? y : mul(y, 1 / beta);
 }
 
-/** `x` for x > 0, `α(eˣ − 1)` otherwise. */
-export const elu = (x: Tensor, alpha = 1): Tensor => where(gt(x, 0), x, mul(expm1(minimum(x, 0)), alpha));
+/**
+ * `x` for x > 0, `α(eˣ − 1)` otherwise. elu'(0) = α, as PyTorch (so 1 for α = 1, where elu is smooth): the
+ * negative branch sees x through `where`, not `minimum(x, 0)`, whose tie at 0 would halve the gradient.
+ */
+export const elu = (x: Tensor, alpha = 1): Tensor => {
+  const positive = gt(x, 0);
+  return where(positive, x, mul(expm1(where(positive, 0, x)), alpha));
+};
 
 const SELU_ALPHA = 1.6732632423543772848170429916717;
 const SELU_SCALE = 1.0507009873554804934193349852946;
