@@ -157,6 +157,23 @@ const NABLA: Record<string, Fn> = {
   log_softmax_last: (x) => logSoftmax(x!, -1),
   log_softmax_dim0: (x) => x!.logSoftmax(0),
   log_softmax_large: (x) => logSoftmax(x!),
+  // at the kinks, on purpose (PyTorch's conventions)
+  kinks_relu: (x) => relu(x!),
+  kinks_leaky_relu: (x) => leakyRelu(x!, 0.2),
+  kinks_relu6: (x) => relu6(x!),
+  kinks_hardsigmoid: (x) => hardsigmoid(x!),
+  kinks_hardswish: (x) => hardswish(x!),
+  kinks_elu: (x) => elu(x!, 0.5),
+  kinks_selu: (x) => selu(x!),
+  kinks_softplus: (x) => softplus(x!),
+  kinks_clamp: (x) => clamp(x!, -1, 1),
+  kinks_abs: (x) => abs(x!),
+  kinks_maximum_ties: (a, b) => maximum(a!, b!),
+  kinks_minimum_ties: (a, b) => minimum(a!, b!),
+  kinks_amax_ties: (x) => max(x!, 1),
+  kinks_amin_ties: (x) => min(x!, 1),
+  kinks_max_all_ties: (x) => max(x!),
+  kinks_min_all_ties: (x) => min(x!),
 };
 
 function unpack(p: Packed, requiresGrad = false): Tensor {

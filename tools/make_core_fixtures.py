@@ -12,7 +12,8 @@ written with nabla and compares values and gradients (rtol 1e-5, atol 1e-6, floa
 
 Inputs are rounded to 3 decimals before they become float32, so the JSON's short decimals parse to exactly
 the same float32 values in JavaScript. Outputs and gradients are written as the shortest decimal that reads back as
-the same float32 (at most 9 significant digits). Inputs avoid kinks (ties, exact zeros of abs, clamp bounds) except where a case says otherwise.
+the same float32 (at most 9 significant digits). Inputs avoid kinks (ties, exact zeros of abs, clamp bounds) except in the kinks_* cases, which
+pin PyTorch's conventions there.
 """
 import json
 import math
@@ -214,6 +215,30 @@ case("log_softmax_last", [LOGITS], lambda x: torch.log_softmax(x, -1))
 case("log_softmax_dim0", [LOGITS], lambda x: torch.log_softmax(x, 0))
 case("log_softmax_large", [LARGE], lambda x: torch.log_softmax(x, -1), ref64=True)
 
+
+# ------------------------------------------------------------------ at the kinks, on purpose
+# These pin PyTorch 1.13's conventions where a derivative does not exist (or is one-sided): relu'(0) = 0,
+# leaky_relu'(0) = slope, relu6 and hardsigmoid pass no gradient at their corners, hardswish takes
+# −0.5 at −3 and 1.5 at 3, elu'(0) = α (and selu'(0) = scale·α), clamp passes the gradient at its bounds,
+# abs'(0) = 0, ties in maximum/minimum split the gradient in half, amax/max/min over ties split it evenly.
+KINKS = torch.tensor([[-3.0, 3.0, 0.0, 6.0], [-1.0, 1.0, 0.0, 2.5]])
+case("kinks_relu", [KINKS], F.relu)
+case("kinks_leaky_relu", [KINKS], lambda x: F.leaky_relu(x, 0.2))
+case("kinks_relu6", [KINKS], F.relu6)
+case("kinks_hardsigmoid", [KINKS], F.hardsigmoid)
+case("kinks_hardswish", [KINKS], F.hardswish)
+case("kinks_elu", [KINKS], lambda x: F.elu(x, 0.5))
+case("kinks_selu", [KINKS], F.selu)
+case("kinks_softplus", [KINKS], F.softplus)
+case("kinks_clamp", [KINKS], lambda x: torch.clamp(x, -1.0, 1.0))
+case("kinks_abs", [KINKS], torch.abs)
+case("kinks_maximum_ties", [torch.tensor([1.0, 2.0, -0.5]), torch.tensor([1.0, 3.0, -0.5])], torch.maximum)
+case("kinks_minimum_ties", [torch.tensor([1.0, 2.0, -0.5]), torch.tensor([1.0, 3.0, -0.5])], torch.minimum)
+TIES = torch.tensor([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]])
+case("kinks_amax_ties", [TIES], lambda x: torch.amax(x, 1))
+case("kinks_amin_ties", [TIES], lambda x: torch.amin(x, 1))
+case("kinks_max_all_ties", [TIES], lambda x: torch.max(x))
+case("kinks_min_all_ties", [TIES], lambda x: torch.min(x))
 
 # ------------------------------------------------------------------ evaluation and output
 def num(v):
