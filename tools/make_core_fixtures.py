@@ -216,6 +216,15 @@ case("log_softmax_dim0", [LOGITS], lambda x: torch.log_softmax(x, 0))
 case("log_softmax_large", [LARGE], lambda x: torch.log_softmax(x, -1), ref64=True)
 
 
+# ------------------------------------------------------------------ ops on non-contiguous views
+V = randn(3, 4)
+case("view_matmul_transposed", [V, randn(3, 2)], lambda a, b: a.t() @ b)
+case("view_exp_of_flipped_slice", [V], lambda x: torch.exp(torch.flip(x, [1])[:, ::2]))
+case("view_sum_of_permuted", [randn(2, 3, 4)], lambda x: x.permute(2, 0, 1).sum(1))
+case("view_softmax_of_transposed", [V], lambda x: torch.softmax(x.t(), -1))
+case("view_cat_of_transposed", [V, randn(4, 2)], lambda a, b: torch.cat([a.t(), b], 1))
+case("view_mul_expanded_by_transposed", [randn(4, 1), V], lambda a, b: a.expand(4, 3) * b.t())
+
 # ------------------------------------------------------------------ at the kinks, on purpose
 # These pin PyTorch 1.13's conventions where a derivative does not exist (or is one-sided): relu'(0) = 0,
 # leaky_relu'(0) = slope, relu6 and hardsigmoid pass no gradient at their corners, hardswish takes
