@@ -136,8 +136,8 @@ export function linspace(start: number, end: number, steps: number, opts: Create
   const dtype = opts.dtype ?? "float32";
   const arr = allocArray(dtype, steps);
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
-  // Fill from both ends, as PyTorch, so the last element is exactly `end`.
-  const half = Math.floor(steps / 2);
+  // Fill from both ends, as PyTorch, so the last element is exactly `end`; one step is just `start`, as PyTorch.
+  const half = steps === 1 ? 1 : Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) arr[i] = i < half ? start + i * delta : end - (steps - 1 - i) * delta;
   return finish(Tensor._fromArray(arr, [steps], dtype), opts);
 }
