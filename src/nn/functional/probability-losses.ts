@@ -1,0 +1,136 @@
+/**
+ * Losses between probability distributions: binary cross-entropy (on probabilities, and on logits in the
+ * stable form), and the Kullback–Leibler divergence. Composed from element-wise ops; no fused primitive is
+ * needed, because the stable forms below never evaluate log(0) or exp of a large number.
+ */
+import { Tensor } from "../../tensor.js";
+import { add, eq, gt, log, mul, neg, sub, where, exp, clamp } from "../../ops/elementwise.js";
+import { softplus } from "../../ops/activations.js";
+import { sum } from "../../ops/reduce.js";
+import {
+  checkBroadcastWeight, checkFloat, checkFloatTarget, checkReduction, checkSameShape, reduce, scanValues,
+  type Reduction, type ReductionOptions,
+} from "./loss-checks.js";
+
+export interface BCEOptions extends ReductionOptions {
+  /** Rescales each element's loss; broadcast to the input's shape (e.g. one weight per output column). */
+  weight?: Tensor | null;
+}
+
+/**
+ * `log p` clamped below at −100, as PyTorch's BCE, so a confident wrong prediction (p = 0) costs 100 instead
+ * of ∞. The log is taken of a safe value where p = 0, so the gradient there is 0, not 0·∞ = NaN.
+ */
+function clampedLog(p: Tensor): Tensor {
+  const pos = gt(p, 0);
+  return where(pos, clamp(log(where(pos, p, 1)), -100), -100);
+}
+
+/**
+ * Binary cross-entropy on probabilities `x ∈ [0, 1]` with targets `y ∈ [0, 1]`:
+ * `ℓᵢ = −wᵢ [yᵢ log xᵢ + (1 − yᵢ) log(1 − xᵢ)]`, each log clamped at −100 (PyTorch's rule).
+ * The gradient is `wᵢ (xᵢ − yᵢ) / (xᵢ(1 − xᵢ))` inside the clamp and 0 where it binds (PyTorch instead
+ * divides by max(x(1 − x), 1e-12) there). Prefer `binaryCrossEntropyWithLogits` on raw scores: it is exact
+ * where sigmoid would round to 0 or 1.
+ * ```ts
+ * binaryCrossEntropy(tensor([0.9, 0.2]), tensor([1, 0])).item(); // −(ln 0.9 + ln 0.8)/2 ≈ 0.1643
+ * ```
+ */
+export function binaryCrossEntropy(input: Tensor, target: Tensor, { weight = null, reduction = "mean" }: BCEOptions = {}): Tensor {
+  const name = "binaryCrossEntropy";
+  checkReduction(name, reduction);
+  checkFloat(name, input);
+  checkFloatTarget(name, target, "probabilities");
+  checkSameShape(name, input, target);
+  checkBroadcastWeight(name, "weight", weight, input.shape);
+  scanValues(name, input, "input", {
+    range: [0, 1],
+    rangeHint: "binaryCrossEntropy takes probabilities: apply sigmoid() first, or better, pass the raw scores to binaryCrossEntropyWithLogits.",
+    nanHint: "binaryCrossEntropyWithLogits on the raw scores (stable where sigmoid saturates)",
+  });
+  scanValues(name, target, "target", { range: [0, 1], rangeHint: "Targets are probabilities (usually the labels 0 and 1)." });
+  let per = neg(add(mul(target, clampedLog(input)), mul(sub(1, target), clampedLog(sub(1, input)))));
+  if (weight) per = mul(per, weight);
+  return reduce(name, per, reduction);
+}
+
+export interface BCEWithLogitsOptions extends BCEOptions {
+  /**
+   * Weight of the positive term, broadcast along the last dim (one per class, e.g. `#neg/#pos` to balance
+   * rare positives).
+   */
+  posWeight?: Tensor | null;
+}
+
+/**
+ * Binary cross-entropy on logits `x` (sigmoid inside), stable for any `x`:
+ * `ℓᵢ = wᵢ [(1 − yᵢ) xᵢ + lᵢ · softplus(−xᵢ)]` with `lᵢ = 1 + (posWeight − 1) yᵢ`, where
+ * `softplus(−x) = max(−x, 0) + log(1 + e^(−|x|))`. Without posWeight this is `max(x, 0) − x·y + log(1 + e^(−|x|))`.
+ * The gradient is `wᵢ [(1 − yᵢ) − lᵢ σ(−xᵢ)]` (`σ(x) − y` without posWeight).
+ * ```ts
+ * binaryCrossEntropyWithLogits(tensor([2.2, -1.4]), tensor([1, 0])).item(); // ≈ 0.1628 (σ(2.2) ≈ 0.900, σ(−1.4) ≈ 0.198)
+ * ```
+ */
+export function binaryCrossEntropyWithLogits(
+  input: Tensor,
+  target: Tensor,
+  { weight = null, posWeight = null, reduction = "mean" }: BCEWithLogitsOptions = {},
+): Tensor {
+  const name = "binaryCrossEntropyWithLogits";
+  checkReduction(name, reduction);
+  checkFloat(name, input);
+  checkFloatTarget(name, target, "probabilities");
+  checkSameShape(name, input, target);
+  checkBroadcastWeight(name, "weight", weight, input.shape);
+  checkBroadcastWeight(name, "posWeight", posWeight, input.shape);
+  scanValues(name, input, "input");
+  scanValues(name, target, "target", { range: [0, 1], rangeHint: "Targets are probabilities (usually the labels 0 and 1)." });
+  const sp = softplus(neg(input));
+  const logWeight = posWeight ? add(mul(sub(posWeight, 1), target), 1) : null;
+  let per = add(mul(sub(1, target), input), logWeight ? mul(logWeight, sp) : sp);
+  if (weight) per = mul(per, weight);
+  return reduce(name, per, reduction);
+}
+
+export interface KLDivOptions {
+  /** `"mean"` (default, over all elements as PyTorch), `"batchmean"` (sum / batch size: the true KL), `"sum"`, `"none"`. */
+  reduction?: Reduction | "batchmean";
+  /** Whether `target` holds log-probabilities (default false: probabilities). */
+  logTarget?: boolean;
+}
+
+/**
+ * Kullback–Leibler divergence `KL(target ‖ exp(input))`, with `input` as log-probabilities (e.g. from
+ * logSoftmax): `ℓᵢ = yᵢ (log yᵢ − xᵢ)` (0 where yᵢ = 0), or `e^{yᵢ} (yᵢ − xᵢ)` with `logTarget`.
+ * `"batchmean"` divides the sum by the batch size (dim 0), which is the mathematical KL per sample; the default
+ * `"mean"` divides by the element count, as PyTorch.
+ * ```ts
+ * klDiv(tensor([[0.5, 0.5]]).log(), tensor([[0.9, 0.1]]), { reduction: "batchmean" }).item();
+ * // 0.9 ln 1.8 + 0.1 ln 0.2 ≈ 0.3681
+ * ```
+ */
+export function klDiv(input: Tensor, target: Tensor, { reduction = "mean", logTarget = false }: KLDivOptions = {}): Tensor {
+  const name = "klDiv";
+  checkReduction(name, reduction, ["mean", "batchmean", "sum", "none"]);
+  checkFloat(name, input);
+  checkFloatTarget(name, target, logTarget ? "log-probabilities" : "probabilities");
+  checkSameShape(name, input, target);
+  scanValues(name, input, "input", { nanHint: "compute the input with logSoftmax() rather than log(softmax())" });
+  scanValues(name, target, "target", logTarget ? {} : {
+    range: [0, Infinity],
+    rangeHint: "Targets are probabilities; if they are log-probabilities, pass { logTarget: true }.",
+  });
+  let per: Tensor;
+  if (logTarget) {
+    per = mul(exp(target), sub(target, input));
+  } else {
+    // xlogy(y, y): the log is taken of 1 where y = 0, so both the value and its gradient are 0 there.
+    const safe = where(eq(target, 0), 1, target);
+    per = sub(mul(target, log(safe)), mul(target, input));
+  }
+  if (reduction === "batchmean") {
+    const total = sum(per);
+    return input.ndim === 0 ? total : mul(total, 1 / input.shape[0]!);
+  }
+  return reduce(name, per, reduction);
+}
