@@ -55,7 +55,7 @@ export class Generator {
   /** Resets the stream to the one `seed` names. */
   manualSeed(seed: number): this {
     if (!Number.isFinite(seed) || !Number.isInteger(seed)) {
-      throw new ValueError(`manualSeed: seed must be an integer, got ${seed}.`);
+      throw new ValueError(`manualSeed: seed must be an integer, got ${seed}. Pass a whole number, e.g. manualSeed(42) or manualSeed(Math.floor(seed)).`);
     }
     this.key = [seed >>> 0, Math.floor(seed / 4294967296) >>> 0];
     this.ctrLo = 0;

@@ -206,39 +206,47 @@ export class Tensor implements View {
       throw new GradError(`${op}: cannot modify a tensor that is part of the graph (made by "${this.gradFn}") in place; use the out-of-place op.`);
     }
     if (this.requiresGrad && isGradEnabledHere()) {
-      throw new GradError(`${op}: a leaf that requires grad can only be modified in place inside noGrad(() => ...), as in an optimizer step.`);
+      throw new GradError(
+        `${op}: a leaf that requires grad (shape ${fmtShape(this.shape)}) can only be modified in place inside ` +
+          `noGrad(() => ...), as in an optimizer step: noGrad(() => p.sub_(p.grad.mul(lr))).`,
+      );
     }
   }
-  /** Copies `src` (broadcast, converted) into this tensor's elements. */
-  copy_(src: Tensor | number): this {
-    this.checkInPlace("copy_");
-    const s = typeof src === "number" ? Tensor._scalarLike(src, this) : src;
+  /** Checks, then writes `src()` (broadcast, converted) into this tensor's elements. */
+  private writeInPlace(op: string, src: () => Tensor | number): this {
+    this.checkInPlace(op);
+    const v = src();
+    const s = typeof v === "number" ? Tensor._scalarLike(v, this) : v;
     this.backend.kernels.assign(this, noGrad(() => s.detach().expand(this.shape)));
     return this;
   }
+  /** Copies `src` (broadcast, converted) into this tensor's elements. */
+  copy_(src: Tensor | number): this {
+    return this.writeInPlace("copy_", () => src);
+  }
   /** Fills with a value in place. */
   fill_(value: number): this {
-    return this.copy_(value);
+    return this.writeInPlace("fill_", () => value);
   }
   /** Zeros in place. */
   zero_(): this {
-    return this.copy_(0);
+    return this.writeInPlace("zero_", () => 0);
   }
   /** `this += alpha · other`, in place. */
   add_(other: Operand, alpha = 1): this {
-    return this.copy_(noGrad(() => E.add(this, alpha === 1 ? other : E.mul(asTensorLike(other, this), alpha))));
+    return this.writeInPlace("add_", () => noGrad(() => E.add(this, alpha === 1 ? other : E.mul(asTensorLike(other, this), alpha))));
   }
   /** `this -= other`, in place. */
   sub_(other: Operand): this {
-    return this.copy_(noGrad(() => E.sub(this, other)));
+    return this.writeInPlace("sub_", () => noGrad(() => E.sub(this, other)));
   }
   /** `this *= other`, in place. */
   mul_(other: Operand): this {
-    return this.copy_(noGrad(() => E.mul(this, other)));
+    return this.writeInPlace("mul_", () => noGrad(() => E.mul(this, other)));
   }
   /** `this /= other`, in place. */
   div_(other: Operand): this {
-    return this.copy_(noGrad(() => E.div(this, other)));
+    return this.writeInPlace("div_", () => noGrad(() => E.div(this, other)));
   }
 
   /** Frees storage now on backends that need it (a no-op on the TS backend). Also `using t = ...`. */

@@ -6,6 +6,7 @@ import { noGrad } from "../autograd/grad-mode.js";
 import { record } from "../autograd/node.js";
 import { isFloat, toFloat } from "../dtype.js";
 import { ValueError } from "../errors.js";
+import { normAxis } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import {
   abs, add, cast, erf, exp, expm1, ge, gt, isfinite, le, log, log1p, lt, maximum, mul, sigmoid, sub, tanh, where,
@@ -98,6 +99,7 @@ export function gelu(x: Tensor, { approximate = "none" }: { approximate?: "none"
  * log_softmax_large in test/parity.test.ts.
  */
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
+  normAxis("logSoftmax", dim, x.ndim); // so a bad dim is reported as logSoftmax's, not max's
   const xs = isFloat(x.dtype) ? x : cast(x, "float32");
   const m = noGrad(() => {
     const mx = max(xs, dim, true);
@@ -108,4 +110,7 @@ export function logSoftmax(x: Tensor, dim = -1): Tensor {
 }
 
 /** `eˣ / Σ eˣ` along `dim`, computed as `exp(logSoftmax(x))` so large logits do not overflow. */
-export const softmax = (x: Tensor, dim = -1): Tensor => exp(logSoftmax(x, dim));
+export function softmax(x: Tensor, dim = -1): Tensor {
+  normAxis("softmax", dim, x.ndim);
+  return exp(logSoftmax(x, dim));
+}

@@ -167,7 +167,7 @@ export const randn = (shape: Shape, opts: RandomOptions = {}): Tensor => randomF
 /** Uniform integers in [low, high); int32 by default. */
 export function randint(low: number, high: number, shape: Shape, opts: RandomOptions = {}): Tensor {
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
-    throw new ValueError(`randint: need integers low < high, got low=${low}, high=${high}.`);
+    throw new ValueError(`randint: need integers low < high, got low=${low}, high=${high}. The range is [low, high): randint(0, 10, shape) draws 0..9.`);
   }
   return randomFill("randint", shape, { dtype: "int32", ...opts }, (g) => g.randint(low, high));
 }

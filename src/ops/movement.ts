@@ -4,7 +4,7 @@
  * contiguous(), cat, gather and scatterAdd. Each op's gradient is beside it.
  */
 import { record } from "../autograd/node.js";
-import { IndexError, ShapeError, ValueError, fmtShape } from "../errors.js";
+import { DTypeError, IndexError, ShapeError, ValueError, fmtShape } from "../errors.js";
 import { contiguousStrides, isContiguous, normAxis, normAxes, shapesEqual, sizeOf, type Shape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { promoteTypes } from "../dtype.js";
@@ -32,7 +32,7 @@ function resolveShape(op: string, x: Tensor, shape: Shape): number[] {
   const out = [...shape];
   const free = out.indexOf(-1);
   if (out.indexOf(-1, free + 1) !== -1 && free !== -1) {
-    throw new ValueError(`${op}: only one dimension can be -1, got ${fmtShape(shape)}.`);
+    throw new ValueError(`${op}: only one dimension can be -1, got ${fmtShape(shape)}; give the other sizes explicitly (e.g. [${x.shape[0] ?? 1}, -1]).`);
   }
   for (const d of out) {
     if (d !== -1 && (!Number.isInteger(d) || d < 0)) {
@@ -169,6 +169,9 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
 
 /** Inserts a size-1 dimension at `dim` (−ndim−1 ≤ dim ≤ ndim). A view. */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
+  if (Number.isInteger(dim) && (dim < -x.ndim - 1 || dim > x.ndim)) {
+    throw new IndexError(`unsqueeze: dim ${dim} is out of range for a ${x.ndim}-D tensor ${fmtShape(x.shape)}; the new axis can go at ${-x.ndim - 1}..${x.ndim}.`);
+  }
   const d = normAxis("unsqueeze", dim, x.ndim + 1);
   const shape = [...x.shape], strides = [...x.strides];
   shape.splice(d, 0, 1);
@@ -310,7 +313,7 @@ export function index(x: Tensor, ...specs: IndexSpec[]): Tensor {
   if (advanced) {
     // New axes are inserted after, so the array index's position counts only the real dims before it.
     const before = newAxes.filter((a) => a < advanced!.outDim).length;
-    y = indexSelect(y, advanced.outDim - before, advanced.idx);
+    y = indexSelectAs("index", y, advanced.outDim - before, advanced.idx);
   }
   for (const a of newAxes) y = unsqueeze(y, a);
   return y;
@@ -372,7 +375,9 @@ export function split(x: Tensor, sizes: number | readonly number[], dim = 0): Te
   } else {
     list = [...sizes];
     const total = list.reduce((a, b) => a + b, 0);
-    if (total !== n) throw new ShapeError(`split: sizes [${list.join(",")}] add up to ${total}, but dimension ${d} has size ${n}.`);
+    if (total !== n) {
+      throw new ShapeError(`split: sizes [${list.join(",")}] add up to ${total}, but dimension ${d} has size ${n} (shape ${fmtShape(x.shape)}). Give sizes that sum to ${n}, or one chunk size as a number.`);
+    }
   }
   let start = 0;
   return list.map((s) => {
@@ -418,7 +423,7 @@ export function pad(x: Tensor, pads: readonly number[], value = 0): Tensor {
 
 function checkIndexTensor(op: string, x: Tensor, d: number, index: Tensor): void {
   if (index.dtype !== "int32") {
-    throw new ValueError(`${op}: index must be an int32 tensor, got ${index.dtype}. Create it with { dtype: "int32" } or .int().`);
+    throw new DTypeError(`${op}: index must be an int32 tensor, got ${index.dtype}. Create it with { dtype: "int32" } or .int().`);
   }
   if (index.ndim !== x.ndim) {
     throw new ShapeError(`${op}: index has ${index.ndim} dims ${fmtShape(index.shape)} but input has ${x.ndim} ${fmtShape(x.shape)}; they must match.`);
@@ -430,21 +435,28 @@ function checkIndexTensor(op: string, x: Tensor, d: number, index: Tensor): void
   });
 }
 
-/** Runs a kernel that validates index values, turning its RangeError into an IndexError. */
-function withIndexCheck<T>(fn: () => T): T {
+/** Runs a kernel that validates index values, turning its RangeError into an IndexError named for `op`. */
+function withIndexCheck<T>(op: string, x: Tensor, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof RangeError) throw new IndexError(`${e.message}. Indices must lie in [-size, size).`);
+    if (e instanceof RangeError) {
+      throw new IndexError(`${op}: ${e.message.replace(/^\w+: /, "")} (input shape ${fmtShape(x.shape)}). Indices must lie in [-size, size).`);
+    }
     throw e;
   }
 }
 
 /** `out[i][j] = x[index[i][j]][j]` for dim 0 (and likewise for other dims), as torch.gather. */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
-  const d = normAxis("gather", dim, x.ndim);
-  checkIndexTensor("gather", x, d, index);
-  const out = Tensor._fromStorage(withIndexCheck(() => x.backend.kernels.gather(x, d, index)), index.shape, x.dtype, x.backend);
+  return gatherAs("gather", x, dim, index);
+}
+
+/** gather, with errors named for the op the user called (gather, indexSelect or index). */
+function gatherAs(op: string, x: Tensor, dim: number, index: Tensor): Tensor {
+  const d = normAxis(op, dim, x.ndim);
+  checkIndexTensor(op, x, d, index);
+  const out = Tensor._fromStorage(withIndexCheck(op, x, () => x.backend.kernels.gather(x, d, index)), index.shape, x.dtype, x.backend);
   return record(out, "gather", [x], (dy) => [scatterAdd(zeros(x.shape, { dtype: dy.dtype }), d, index, dy)]);
 }
 
@@ -456,18 +468,22 @@ export function scatterAdd(base: Tensor, dim: number, index: Tensor, src: Tensor
     throw new ShapeError(`scatterAdd: src ${fmtShape(src.shape)} must have the index's shape ${fmtShape(index.shape)}.`);
   }
   const s = cast(src, base.dtype);
-  const out = Tensor._fromStorage(withIndexCheck(() => base.backend.kernels.scatterAdd(base, d, index, s)), base.shape, base.dtype, base.backend);
+  const out = Tensor._fromStorage(withIndexCheck("scatterAdd", base, () => base.backend.kernels.scatterAdd(base, d, index, s)), base.shape, base.dtype, base.backend);
   return record(out, "scatterAdd", [base, s], (dy) => [dy, gather(dy, d, index)]);
 }
 
 /** Picks entries along `dim` by a 1-D list of indices, as torch.index_select. */
 export function indexSelect(x: Tensor, dim: number, indices: Tensor | readonly number[]): Tensor {
-  const d = normAxis("indexSelect", dim, x.ndim);
+  return indexSelectAs("indexSelect", x, dim, indices);
+}
+
+function indexSelectAs(op: string, x: Tensor, dim: number, indices: Tensor | readonly number[]): Tensor {
+  const d = normAxis(op, dim, x.ndim);
   const idx = indices instanceof Tensor ? indices : Tensor._fromArray(Int32Array.from(indices), [indices.length], "int32");
-  if (idx.ndim !== 1) throw new ShapeError(`indexSelect: indices must be 1-D, got shape ${fmtShape(idx.shape)}.`);
+  if (idx.ndim !== 1) throw new ShapeError(`${op}: indices must be 1-D, got shape ${fmtShape(idx.shape)}.`);
   const shape = x.shape.map((s, i) => (i === d ? idx.shape[0]! : s));
   const view = x.shape.map((_, i) => (i === d ? idx.shape[0]! : 1));
-  return gather(x, d, expand(reshape(idx, view), shape));
+  return gatherAs(op, x, d, expand(reshape(idx, view), shape));
 }
 
 /** One-hot encoding of int32 class indices: shape [...labels.shape, numClasses], float32. */
