@@ -21,7 +21,7 @@ function formatter(values: ArrayLike<number>, float: boolean, bool: boolean): (v
   return (v) => {
     if (Number.isNaN(v)) return "nan";
     if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
-    if (sci) return v.toExponential(4);
+    if (sci) return v.toExponential(4).replace(/e([+-])(\d)$/, "e$10$2"); // two-digit exponents, as PyTorch
     if (allInt) return `${v.toFixed(0)}.`;
     return v.toFixed(4);
   };
