@@ -213,7 +213,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       throw new ValueError(`${op}: expected an object { optimizer, state, paramGroups } from stateDict(), got ${String(sd)}.`);
     }
     if (sd.optimizer !== this.name) {
-      throw new ValueError(`${op}: this state dict was saved by ${sd.optimizer}, not ${this.name}; load it into a ${sd.optimizer} optimizer.`);
+      throw new ValueError(`${op}: this state dict was saved by ${sd.optimizer}, not ${this.name}; create a new ${sd.optimizer}(...) over the same parameters to load it.`);
     }
     if (sd.paramGroups.length !== this.paramGroups.length) {
       throw new ValueError(`${op}: the state dict has ${sd.paramGroups.length} parameter groups, this optimizer has ${this.paramGroups.length}.`);
