@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { gradcheck, randn, rand, tensor, Tensor, Generator, noGrad, type DType, type NestedArray } from "../src/index.js";
+import { gradcheck, gradgradcheck, randn, rand, tensor, Tensor, Generator, noGrad, type DType, type NestedArray } from "../src/index.js";
 import { oneHot } from "../src/ops/movement.js";
 import * as F from "../src/nn/functional/losses.js";
 import {
@@ -162,6 +162,20 @@ test("gradcheck in float64: every loss, every reduction", () => {
   }
   const rep = gradcheck((x) => F.klDiv(x, probs.softmax(1), { reduction: "batchmean" }), [r([3, 4])]);
   assert.ok(rep.ok, `klDiv (batchmean): ${rep.message}`);
+});
+
+test("second derivatives (gradgradcheck in float64) of crossEntropy, BCE with logits and huberLoss", () => {
+  const g = new Generator(11);
+  const x = randn([3, 4], { dtype: "float64", generator: g });
+  const p = rand([3, 4], { dtype: "float64", generator: g });
+  for (const [name, fn] of [
+    ["crossEntropy", (z: Tensor) => F.crossEntropy(z, i32([1, 0, 3]), { labelSmoothing: 0.1 })],
+    ["binaryCrossEntropyWithLogits", (z: Tensor) => F.binaryCrossEntropyWithLogits(z, p, { posWeight: tensor([1, 2, 3, 4]) })],
+    ["huberLoss", (z: Tensor) => F.huberLoss(z, p.mul(3), { delta: 0.5 })],
+  ] as const) {
+    const rep = gradgradcheck(fn, [x]);
+    assert.ok(rep.ok, `${name}: ${rep.message}`);
+  }
 });
 
 // ---------------------------------------------------------------- errors name the loss, the values and a fix

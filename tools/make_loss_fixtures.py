@@ -209,6 +209,15 @@ for r in RED:
     case(f"cosineEmbeddingLoss unbatched {r}", "cosineEmbeddingLoss", lambda a, b, c, **k: F.cosine_embedding_loss(a, b, c, **k),
          [(a1[0], "f"), (a2[0], "f"), (np.array(-1.0), "f")], {"reduction": r, "margin": -0.5}, {"reduction": r, "margin": -0.5}, diff=(0, 1))
 
+# ---------------------------------------------------------------- more option combinations
+logp1 = torch.log_softmax(torch.tensor(f32(z1)), 0).numpy()
+for r in RED:
+    case(f"nllLoss unbatched {r}", "nllLoss", nll, [(logp1, "f"), (t1, "int32")], {"reduction": r}, {"reduction": r})
+    case(f"crossEntropy probs unbatched {r}", "crossEntropy", ce, [(z1, "f"), (prob[0], "f")], {"reduction": r}, {"reduction": r})
+    case(f"binaryCrossEntropyWithLogits posWeight only {r}", "binaryCrossEntropyWithLogits",
+         lambda a, b, **k: F.binary_cross_entropy_with_logits(a, b, **k), [(logits, "f"), (hard, "f")],
+         {"reduction": r, "posWeight": pw}, {"reduction": r, "pos_weight": pw})
+
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 path = os.path.join(root, "test", "fixtures", "losses.json")
 os.makedirs(os.path.dirname(path), exist_ok=True)
