@@ -103,8 +103,8 @@ export class BatchNorm1d extends Module<[Tensor]> {
   readonly momentum: number | null;
   readonly affine: boolean;
   readonly trackRunningStats: boolean;
-  readonly weight: Parameter | null = null;
-  readonly bias: Parameter | null = null;
+  weight: Parameter | null = null;
+  bias: Parameter | null = null;
   readonly runningMean: Tensor | null = null;
   readonly runningVar: Tensor | null = null;
   readonly numBatchesTracked: Tensor | null = null;

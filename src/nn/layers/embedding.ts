@@ -61,7 +61,7 @@ export class Embedding extends Module<[Tensor]> {
   readonly numEmbeddings: number;
   readonly embeddingDim: number;
   readonly paddingIdx: number | null;
-  readonly weight: Parameter;
+  weight: Parameter;
 
   constructor(numEmbeddings: number, embeddingDim: number, { paddingIdx = null, dtype = "float32", generator }: EmbeddingOptions = {}) {
     super();

@@ -56,8 +56,8 @@ export class LayerNorm extends Module<[Tensor]> {
   readonly normalizedShape: number[];
   readonly eps: number;
   readonly elementwiseAffine: boolean;
-  readonly weight: Parameter | null = null;
-  readonly bias: Parameter | null = null;
+  weight: Parameter | null = null;
+  bias: Parameter | null = null;
 
   constructor(normalizedShape: number | readonly number[], { eps = 1e-5, elementwiseAffine = true, dtype = "float32" }: LayerNormOptions = {}) {
     super();

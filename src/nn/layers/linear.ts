@@ -52,8 +52,8 @@ export interface LinearOptions {
 export class Linear extends Module<[Tensor]> {
   readonly inFeatures: number;
   readonly outFeatures: number;
-  readonly weight: Parameter;
-  readonly bias: Parameter | null;
+  weight: Parameter;
+  bias: Parameter | null;
 
   constructor(inFeatures: number, outFeatures: number, { bias = true, dtype = "float32", generator }: LinearOptions = {}) {
     super();
