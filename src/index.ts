@@ -35,6 +35,8 @@ export { gradcheck, gradgradcheck } from "./autograd/gradcheck.js";
 export { noGrad, enableGrad, isGradEnabled } from "./autograd/grad-mode.js";
 export { toDot, toMermaid } from "./autograd/graph-export.js";
 
-export { Generator, manualSeed, getDefaultGenerator } from "./random.js";
+export * as nn from "./nn/index.js";
+
+export { Generator, manualSeed, getDefaultGenerator, philox4x32 } from "./random.js";
 export { setBackend, getBackend, registerBackend, backendName } from "./backend/registry.js";
 export type { Backend, Kernels, Storage, View, UnaryOp, BinaryOp, ReduceOp } from "./backend/backend.js";
