@@ -19,3 +19,10 @@ export { GaussianNoise, GaussianDropout, WeightNoise, gaussianNoise, gaussianDro
 export { BatchNorm1d, batchNorm, type BatchNorm1dOptions, type BatchNormOptions } from "./layers/batch-norm.js";
 export { LayerNorm, layerNorm, type LayerNormOptions } from "./layers/layer-norm.js";
 export { Embedding, embedding, type EmbeddingOptions } from "./layers/embedding.js";
+
+export * as functional from "./functional/index.js";
+export {
+  MSELoss, L1Loss, HuberLoss, SmoothL1Loss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss, KLDivLoss,
+  MultiMarginLoss, HingeEmbeddingLoss, CosineEmbeddingLoss,
+} from "./losses.js";
+export { l2Penalty, l1Penalty, weightsOnly, maxNormConstraint_, addTargetNoise, smoothLabels } from "./regularization.js";
