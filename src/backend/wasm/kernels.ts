@@ -1,0 +1,225 @@
+/**
+ * The wasm backend's kernels. float32 compute runs in the SIMD module (see docs/wasm.md for the exact
+ * list); data movement (copy/cast, assign, cat, reading views) is native for every dtype; the rest goes
+ * through the TS reference kernels on host copies (fallback.ts), so every kernel works for every dtype.
+ */
+import type { DType } from "../../dtype.js";
+import { contiguousStrides, isContiguous, sizeOf } from "../../shape.js";
+import type { BinaryOp, Kernels, ReduceOp, UnaryOp } from "../backend.js";
+import * as ts from "../ts/index.js";
+import { fromTs, toTs } from "./fallback.js";
+import { BINARY_CODE, DTYPE_CODE, ELEM_BYTES, REDUCE_CODE, UNARY_CODE, isComparison } from "./opcodes.js";
+import type { WasmRuntime } from "./runtime.js";
+import type { WasmStorage, WasmView } from "./storage.js";
+import { asGrid, coalesce } from "./views.js";
+
+const TS = new ts.TsBackend().kernels;
+
+/** Kernels bound to one runtime. */
+export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
+  const k = rt.k;
+
+  /** Contiguous copy of x converted to `out` (native for every dtype pair). */
+  function copy(x: WasmView, out: DType): WasmStorage {
+    const n = sizeOf(x.shape);
+    const res = rt.alloc(out, n);
+    if (n === 0) return res;
+    const from = x.storage.dtype;
+    if (from === out) {
+      rt.gatherTo(x, res.ptr);
+    } else {
+      const src = rt.contiguous(x);
+      k.convert(DTYPE_CODE[from], src.ptr, DTYPE_CODE[out], res.ptr, n);
+      if (src.free) rt.release(src.ptr, src.free);
+    }
+    return res;
+  }
+
+  function unary(op: UnaryOp, x: WasmView, out: DType): WasmStorage {
+    const native = x.storage.dtype === "float32" && (op === "logicalNot" ? out === "bool" : out === "float32");
+    if (!native) return fromTs(rt, TS.unary(op, toTs(rt, x), out));
+    const n = sizeOf(x.shape);
+    const res = rt.alloc(out, n);
+    if (n === 0) return res;
+    if (isContiguous(x.shape, x.strides)) {
+      k.unaryF32(UNARY_CODE[op], rt.addr(x), res.ptr, n);
+    } else if (out === "float32") {
+      // Gather into the output, then transform it in place.
+      rt.gatherTo(x, res.ptr);
+      k.unaryF32(UNARY_CODE[op], res.ptr, res.ptr, n);
+    } else {
+      const src = rt.contiguous(x);
+      k.unaryF32(UNARY_CODE[op], src.ptr, res.ptr, n);
+      rt.release(src.ptr, src.free);
+    }
+    return res;
+  }
+
+  /** Scalar value of a view whose every stride is 0 (or null). */
+  function broadcastScalar(v: WasmView): number | null {
+    if (!v.strides.every((s, d) => s === 0 || v.shape[d] === 1)) return null;
+    return rt.arrays().float32[rt.addr(v) >> 2]!;
+  }
+
+  function binary(op: BinaryOp, a: WasmView, b: WasmView, out: DType): WasmStorage {
+    const f32 = a.storage.dtype === "float32" && b.storage.dtype === "float32";
+    const native = f32 && out === (isComparison(op) ? "bool" : "float32");
+    if (!native) return fromTs(rt, TS.binary(op, toTs(rt, a), toTs(rt, b), out));
+    const n = sizeOf(a.shape);
+    const res = rt.alloc(out, n);
+    if (n === 0) return res;
+    // x.pow(2) is x·x: exactly what Math.pow gives after rounding to float32, at SIMD speed.
+    if (op === "pow" && broadcastScalar(b) === 2) op = "mul", b = a;
+    let c = coalesce(a.shape, [a.strides, b.strides]);
+    let ta = { ptr: rt.addr(a), free: 0 }, tb = { ptr: rt.addr(b), free: 0 };
+    if (asGrid(c) === null) {
+      // More than 2 dims remain: make the operands contiguous, then it is one run.
+      if (!isContiguous(a.shape, a.strides)) ta = rt.contiguous(a);
+      if (!isContiguous(b.shape, b.strides)) tb = rt.contiguous(b);
+      c = { shape: [n], strides: [[1], [1]] };
+    }
+    const g = asGrid(c)!;
+    k.binaryF32(BINARY_CODE[op], ta.ptr, g.rs[0]!, g.cs[0]!, tb.ptr, g.rs[1]!, g.cs[1]!, res.ptr, g.rows, g.cols);
+    if (ta.free) rt.release(ta.ptr, ta.free);
+    if (tb.free) rt.release(tb.ptr, tb.free);
+    return res;
+  }
+
+  function where(cond: WasmView, a: WasmView, b: WasmView, out: DType): WasmStorage {
+    const d = a.storage.dtype;
+    const native = cond.storage.dtype === "bool" && d === b.storage.dtype && d === out && (d === "float32" || d === "int32");
+    if (!native) return fromTs(rt, TS.where(toTs(rt, cond), toTs(rt, a), toTs(rt, b), out));
+    const n = sizeOf(a.shape);
+    const res = rt.alloc(out, n);
+    if (n === 0) return res;
+    const views = [cond, a, b];
+    let c = coalesce(a.shape, views.map((v) => v.strides));
+    const t = views.map((v) => ({ ptr: rt.addr(v), free: 0 }));
+    if (asGrid(c) === null) {
+      views.forEach((v, i) => { if (!isContiguous(v.shape, v.strides)) t[i] = rt.contiguous(v); });
+      c = { shape: [n], strides: [[1], [1], [1]] };
+    }
+    const g = asGrid(c)!;
+    k.where32(t[0]!.ptr, g.rs[0]!, g.cs[0]!, t[1]!.ptr, g.rs[1]!, g.cs[1]!, t[2]!.ptr, g.rs[2]!, g.cs[2]!, res.ptr, g.rows, g.cols);
+    for (const x of t) if (x.free) rt.release(x.ptr, x.free);
+    return res;
+  }
+
+  function reduce(op: ReduceOp, x: WasmView, axes: readonly number[], out: DType): WasmStorage {
+    const arg = op === "argmax" || op === "argmin";
+    const native = x.storage.dtype === "float32" && out === (arg ? "int32" : "float32");
+    if (!native) return fromTs(rt, TS.reduce(op, toTs(rt, x), axes, out));
+    const nd = x.shape.length;
+    const reduced = (d: number): boolean => axes.includes(d);
+    const outer = sizeOf(x.shape.filter((_, d) => !reduced(d)));
+    const len = sizeOf(axes.map((d) => x.shape[d]!));
+    const res = rt.alloc(out, outer);
+    if (outer === 0) return res;
+    // Dims of size > 1, tagged reduced or kept: one reduced run between kept runs is [before, len, after].
+    const dims = x.shape.map((s, d) => ({ s, r: reduced(d) })).filter((e) => e.s !== 1);
+    let runs = 0;
+    for (let i = 0; i < dims.length; i++) if (dims[i]!.r && (i === 0 || !dims[i - 1]!.r)) runs++;
+    let src: { ptr: number; free: number };
+    let before = outer, after = 1;
+    if (runs <= 1 || len === 0) {
+      const first = dims.findIndex((e) => e.r);
+      if (first >= 0) {
+        before = sizeOf(dims.slice(0, first).map((e) => e.s));
+        after = outer / Math.max(before, 1);
+      }
+      src = rt.contiguous(x);
+    } else {
+      // Several reduced runs: gather a permuted copy with the reduced axes last.
+      const order = [...Array(nd).keys()].filter((d) => !reduced(d)).concat(axes);
+      const shape = order.map((d) => x.shape[d]!);
+      const bytes = sizeOf(shape) * 4;
+      const ptr = rt.temp(bytes);
+      rt.stridedCopy(4, shape, rt.addr(x), order.map((d) => x.strides[d]!), ptr, contiguousStrides(shape));
+      src = { ptr, free: bytes };
+    }
+    k.reduceF32(REDUCE_CODE[op], src.ptr, before, len, after, res.ptr);
+    if (src.free) rt.release(src.ptr, src.free);
+    return res;
+  }
+
+  /** Storage offset of each matrix of a batched view (batch dims = all but the last two). */
+  function batchOffsets(v: WasmView, batch: readonly number[]): number[] {
+    const out: number[] = [];
+    const idx = new Array<number>(batch.length).fill(0);
+    const total = sizeOf(batch);
+    for (let i = 0; i < total; i++) {
+      let off = v.offset;
+      for (let d = 0; d < batch.length; d++) off += idx[d]! * v.strides[d]!;
+      out.push(off);
+      for (let d = batch.length - 1; d >= 0; d--) {
+        if (++idx[d]! < batch[d]!) break;
+        idx[d] = 0;
+      }
+    }
+    return out;
+  }
+
+  function matmul(a: WasmView, b: WasmView, out: DType): WasmStorage {
+    const native = a.storage.dtype === "float32" && b.storage.dtype === "float32" && out === "float32";
+    if (!native) return fromTs(rt, TS.matmul(toTs(rt, a), toTs(rt, b), out));
+    const nd = a.shape.length;
+    const M = a.shape[nd - 2]!, K = a.shape[nd - 1]!, N = b.shape[nd - 1]!;
+    const batch = a.shape.slice(0, nd - 2);
+    const res = rt.alloc(out, sizeOf(batch) * M * N);
+    if (res.size === 0) return res;
+    const scratch = rt.gemmScratchPtr();
+    const ao = batchOffsets(a, batch), bo = batchOffsets(b, batch);
+    const pa = rt.addr(a) - a.offset * 4, pb = rt.addr(b) - b.offset * 4;
+    const [rsA, csA] = [a.strides[nd - 2]!, a.strides[nd - 1]!];
+    const [rsB, csB] = [b.strides[nd - 2]!, b.strides[nd - 1]!];
+    for (let i = 0; i < ao.length; i++) {
+      k.gemmF32(M, N, K, pa + ao[i]! * 4, rsA, csA, pb + bo[i]! * 4, rsB, csB, res.ptr + i * M * N * 4, scratch);
+    }
+    return res;
+  }
+
+  function gather(x: WasmView, dim: number, index: WasmView): WasmStorage {
+    return fromTs(rt, TS.gather(toTs(rt, x), dim, toTs(rt, index)));
+  }
+
+  function scatterAdd(base: WasmView, dim: number, index: WasmView, src: WasmView): WasmStorage {
+    return fromTs(rt, TS.scatterAdd(toTs(rt, base), dim, toTs(rt, index), toTs(rt, src)));
+  }
+
+  function cat(xs: readonly WasmView[], dim: number, out: DType): WasmStorage {
+    const shape = [...xs[0]!.shape];
+    shape[dim] = xs.reduce((s, x) => s + x.shape[dim]!, 0);
+    const res = rt.alloc(out, sizeOf(shape));
+    if (res.size === 0) return res;
+    const strides = contiguousStrides(shape);
+    const eb = ELEM_BYTES[out];
+    let at = 0;
+    for (const x of xs) {
+      const dst = res.ptr + at * strides[dim]! * eb;
+      if (x.storage.dtype === out) {
+        rt.stridedCopy(eb, x.shape, rt.addr(x), x.strides, dst, strides);
+      } else {
+        const tmp = copy(x, out);
+        rt.stridedCopy(eb, x.shape, tmp.ptr, contiguousStrides(x.shape), dst, strides);
+        rt.dispose(tmp);
+      }
+      at += x.shape[dim]!;
+    }
+    return res;
+  }
+
+  function assign(dst: WasmView, src: WasmView): void {
+    const d = dst.storage.dtype;
+    const eb = ELEM_BYTES[d];
+    if (src.storage.dtype === d && src.storage !== dst.storage) {
+      rt.stridedCopy(eb, dst.shape, rt.addr(src), src.strides, rt.addr(dst), dst.strides);
+      return;
+    }
+    // src may alias dst (x.copy_(x.flip(0))) or need a cast: go through a contiguous copy.
+    const tmp = copy(src, d);
+    rt.stridedCopy(eb, dst.shape, tmp.ptr, contiguousStrides(dst.shape), rt.addr(dst), dst.strides);
+    rt.dispose(tmp);
+  }
+
+  return { unary, binary, where, reduce, matmul, copy, gather, scatterAdd, cat, assign };
+}

@@ -1,0 +1,165 @@
+/**
+ * One instance of the kernel module with its memory, allocator and the helpers every kernel needs:
+ * allocating storages (freed by dispose or a FinalizationRegistry), addressing views, gathering a strided
+ * view into contiguous memory, and typed-array windows onto the memory.
+ */
+import { allocArray, type DType, type TypedArray } from "../../dtype.js";
+import { ValueError } from "../../errors.js";
+import { isContiguous, sizeOf } from "../../shape.js";
+import { WasmHeap } from "./heap.js";
+import { loadKernelsSync, type KernelExports } from "./module.js";
+import { ELEM_BYTES } from "./opcodes.js";
+import { WasmStorage, type WasmView } from "./storage.js";
+import { coalesce } from "./views.js";
+
+/** Most dims a view may have (the strided-copy metadata area is sized for it). */
+const MAX_DIMS = 64;
+
+interface Held {
+  ptr: number;
+  bytes: number;
+}
+
+export class WasmRuntime {
+  readonly memory: WebAssembly.Memory;
+  readonly k: KernelExports;
+  readonly heap: WasmHeap;
+  private readonly registry: FinalizationRegistry<Held>;
+  /** 4 × MAX_DIMS i32 for stridedCopy's shape/strides/counters. */
+  private readonly meta: number;
+  private gemmScratch = -1;
+  private buf: ArrayBuffer | null = null;
+  private views: { float32: Float32Array; float64: Float64Array; int32: Int32Array; bool: Uint8Array } | null = null;
+
+  constructor() {
+    const { memory, exports } = loadKernelsSync();
+    this.memory = memory;
+    this.k = exports;
+    this.heap = new WasmHeap(memory, exports.heapBase());
+    this.meta = this.heap.alloc(4 * 4 * MAX_DIMS);
+    // The held value must not reference the storage, or it would never be collected.
+    this.registry = new FinalizationRegistry<Held>((h) => this.heap.free(h.ptr, h.bytes));
+  }
+
+  /** Typed-array windows onto the whole memory (refreshed after the memory grows). */
+  arrays(): { float32: Float32Array; float64: Float64Array; int32: Int32Array; bool: Uint8Array } {
+    const b = this.memory.buffer;
+    if (b !== this.buf || this.views === null) {
+      this.buf = b;
+      this.views = { float32: new Float32Array(b), float64: new Float64Array(b), int32: new Int32Array(b), bool: new Uint8Array(b) };
+    }
+    return this.views;
+  }
+
+  /** A fresh storage of n elements (contents undefined), freed when it is garbage-collected. */
+  alloc(dtype: DType, n: number): WasmStorage {
+    const bytes = n * ELEM_BYTES[dtype];
+    const ptr = this.heap.alloc(bytes);
+    const s = new WasmStorage(ptr, n, dtype);
+    this.registry.register(s, { ptr, bytes }, s);
+    return s;
+  }
+
+  /** Frees a storage now (idempotent). */
+  dispose(s: WasmStorage): void {
+    if (s.ptr < 0) return;
+    this.registry.unregister(s);
+    this.heap.free(s.ptr, s.bytes);
+    s.ptr = -1;
+  }
+
+  /** A scratch block for the duration of one kernel (pair with `release`). */
+  temp(bytes: number): number {
+    return this.heap.alloc(bytes);
+  }
+  release(ptr: number, bytes: number): void {
+    this.heap.free(ptr, bytes);
+  }
+
+  /** Byte address of a view's first element (offset applied). */
+  addr(v: WasmView): number {
+    const s = v.storage;
+    if (s.ptr < 0) {
+      throw new ValueError(`wasm backend: this tensor's storage was disposed (a ${s.dtype} storage of ${s.size} elements); ` +
+        `a disposed tensor and every view of it can no longer be used. Dispose only tensors you are done with.`);
+    }
+    return s.ptr + v.offset * ELEM_BYTES[s.dtype];
+  }
+
+  /** Bytes of gemm packing scratch, allocated once. */
+  gemmScratchPtr(): number {
+    if (this.gemmScratch < 0) this.gemmScratch = this.heap.alloc(this.k.gemmScratchBytes());
+    return this.gemmScratch;
+  }
+
+  /**
+   * Strided copy of `n`-element grids: src view (element strides srcStrides at byte address src) into dst
+   * (strides dstStrides at dst), both of element size `eb`. Dims are coalesced first, so a contiguous pair
+   * becomes one memmove.
+   */
+  stridedCopy(eb: number, shape: readonly number[], src: number, srcStrides: readonly number[], dst: number, dstStrides: readonly number[]): void {
+    if (sizeOf(shape) === 0) return;
+    const c = coalesce(shape, [srcStrides, dstStrides]);
+    const nd = c.shape.length;
+    if (nd === 0 || (nd === 1 && c.strides[0]![0] === 1 && c.strides[1]![0] === 1)) {
+      const n = nd === 0 ? 1 : c.shape[0]!;
+      this.arrays().bool.copyWithin(dst, src, src + n * eb);
+      return;
+    }
+    if (nd > MAX_DIMS) throw new ValueError(`wasm backend: views with more than ${MAX_DIMS} dims are not supported (got ${nd}).`);
+    const i32 = this.arrays().int32;
+    const m = this.meta >> 2;
+    for (let d = 0; d < nd; d++) {
+      i32[m + d] = c.shape[d]!;
+      i32[m + nd + d] = c.strides[0]![d]!;
+      i32[m + 2 * nd + d] = c.strides[1]![d]!;
+    }
+    this.k.stridedCopy(eb, src, dst, nd, this.meta);
+  }
+
+  /** Writes view v's elements, row-major, to contiguous memory at byte address dst (same dtype). */
+  gatherTo(v: WasmView, dst: number): void {
+    const eb = ELEM_BYTES[v.storage.dtype];
+    const cs: number[] = new Array(v.shape.length);
+    let s = 1;
+    for (let d = v.shape.length - 1; d >= 0; d--) { cs[d] = s; s *= v.shape[d]!; }
+    this.stridedCopy(eb, v.shape, this.addr(v), v.strides, dst, cs);
+  }
+
+  /**
+   * Address of a contiguous copy of view v: the view's own address when already contiguous (free = 0), or
+   * a gathered temporary the caller releases with `release(ptr, free)`.
+   */
+  contiguous(v: WasmView): { ptr: number; free: number } {
+    if (isContiguous(v.shape, v.strides)) return { ptr: this.addr(v), free: 0 };
+    const bytes = sizeOf(v.shape) * ELEM_BYTES[v.storage.dtype];
+    const ptr = this.temp(bytes);
+    this.gatherTo(v, ptr);
+    return { ptr, free: bytes };
+  }
+
+  /** A host copy of the view's elements, row-major. */
+  read(v: WasmView): TypedArray {
+    const n = sizeOf(v.shape);
+    const dtype = v.storage.dtype;
+    if (n === 0) return allocArray(dtype, 0);
+    const { ptr, free } = this.contiguous(v);
+    const eb = ELEM_BYTES[dtype];
+    const out = this.arrays()[dtype].slice(ptr / eb, ptr / eb + n);
+    if (free) this.release(ptr, free);
+    return out;
+  }
+
+  /** Uploads host data as a storage of `dtype` (converting as typed-array assignment does; bool is x ≠ 0). */
+  upload(data: TypedArray, dtype: DType): WasmStorage {
+    const s = this.alloc(dtype, data.length);
+    const arr = this.arrays()[dtype];
+    const at = s.ptr / ELEM_BYTES[dtype];
+    if (dtype === "bool") {
+      for (let i = 0; i < data.length; i++) arr[at + i] = data[i] ? 1 : 0;
+    } else {
+      arr.set(data, at);
+    }
+    return s;
+  }
+}
