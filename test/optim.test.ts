@@ -213,3 +213,22 @@ test("bad options and misuse raise clear errors", () => {
   assert.throws(() => new SGD([w]).loadStateDict(adam.stateDict()), /saved by Adam, not SGD; create a new Adam\(\.\.\.\) over the same parameters to load it/);
   assert.throws(() => new Adam([w, tensor([1], { requiresGrad: true })]).loadStateDict(adam.stateDict()), /group 0 of the state dict has 1 parameters/);
 });
+
+test("updates are in place (views of a parameter see them) and work with nn.Module parameters", async () => {
+  const { Linear } = await import("../src/nn/layers/linear.js");
+  const { manualSeed } = await import("../src/index.js");
+  manualSeed(3);
+  const model = new Linear(3, 2);
+  const weight = model.parameters()[0]!;
+  const view = weight.detach();
+  const opt = new AdamW(model.parameters(), { lr: 0.05 });
+  const loss = () => model.forward(X).sub(Y).square().mean();
+  const first = loss().item();
+  for (let i = 0; i < 50; i++) {
+    opt.zeroGrad();
+    loss().backward();
+    opt.step();
+  }
+  assert.deepEqual(view.toFlatArray(), weight.toFlatArray());
+  assert.ok(loss().item() < first * 0.9, `loss went from ${first} to ${loss().item()}`);
+});
