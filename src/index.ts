@@ -36,6 +36,7 @@ export { noGrad, enableGrad, isGradEnabled } from "./autograd/grad-mode.js";
 export { toDot, toMermaid } from "./autograd/graph-export.js";
 
 export * as nn from "./nn/index.js";
+export * as optim from "./optim/index.js";
 
 export { Generator, manualSeed, getDefaultGenerator, philox4x32 } from "./random.js";
 export { setBackend, getBackend, registerBackend, backendName } from "./backend/registry.js";
