@@ -45,7 +45,7 @@ test("DataLoader over a TensorDataset: unshuffled batches in order, last partial
 
 test("DataLoader shuffle: a permutation each epoch, different across epochs, reproducible from the seed", () => {
   const ds = new TensorDataset(rows(20), arange(20, { dtype: "int32" }));
-  const epoch = (l: DataLoader<Tensor[]>) => [...l].flatMap(([, yb]) => yb.toFlatArray());
+  const epoch = (l: Iterable<Tensor[]>) => [...l].flatMap(([, yb]) => yb.toFlatArray());
   const a = new DataLoader(ds, { batchSize: 6, shuffle: true, generator: new Generator(123) });
   const e1 = epoch(a), e2 = epoch(a);
   assert.deepEqual([...e1].sort((p, q) => p - q), Array.from({ length: 20 }, (_, i) => i));
@@ -76,7 +76,7 @@ test("DataLoader fast path equals the per-sample collate path", () => {
   const sub = new Subset(ds, [8, 1, 4]);
   const [[xb, yb]] = [...new DataLoader(sub, { batchSize: 3 })];
   assert.deepEqual(yb!.toArray(), [8, 1, 4]);
-  assert.deepEqual(xb!.toArray()[0], [24, 25, 26]);
+  assert.deepEqual((xb!.toArray() as number[][])[0], [24, 25, 26]);
 });
 
 test("DataLoader over arrays of tuples and objects, with the default collate", () => {
@@ -136,6 +136,6 @@ test("DataLoader over sync and async iterables (for await), dropLast, and errors
 
 test("DataLoader transform is applied to every batch", () => {
   const ds = new TensorDataset(rows(4), arange(4, { dtype: "int32" }));
-  const loader = new DataLoader(ds, { batchSize: 2, transform: ([x, y]) => [x!.mul(0), y!] });
+  const loader = new DataLoader(ds, { batchSize: 2, transform: ([x, y]): [Tensor, Tensor] => [x.mul(0), y] });
   for (const [xb] of loader) assert.deepEqual(xb.toFlatArray(), [0, 0, 0, 0, 0, 0]);
 });

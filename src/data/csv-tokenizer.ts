@@ -34,6 +34,8 @@ export class CsvTokenizer {
   private afterQuote = false;
   /** The last char was `\r`: a following `\n` belongs to the same line break. */
   private skipLF = false;
+  /** Inside quotes, the last char was `\r` (so a following `\n`, even in the next chunk, is the same break). */
+  private prevCR = false;
   private started = false;
   private line = 1;
   private recordLine = 1;
@@ -81,14 +83,19 @@ export class CsvTokenizer {
           this.afterQuote = true;
           continue; // reprocess c outside the quotes
         }
-        if (c === QUOTE) { this.quoteSeen = true; i++; continue; }
+        if (c === QUOTE) { this.quoteSeen = true; this.prevCR = false; i++; continue; }
         // Copy a run of plain characters at once.
         let j = i;
         while (j < n) {
           const d = s.charCodeAt(j);
           if (d === QUOTE) break;
-          if (d === LF) this.line++;
-          else if (d === CR && s.charCodeAt(j + 1) !== LF) this.line++;
+          if (d === LF) {
+            if (!this.prevCR) this.line++;
+            this.prevCR = false;
+          } else if (d === CR) {
+            this.line++;
+            this.prevCR = true;
+          } else this.prevCR = false;
           j++;
         }
         this.field += s.slice(i, j);
