@@ -37,6 +37,8 @@ export { toDot, toMermaid } from "./autograd/graph-export.js";
 
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
+export * as metrics from "./metrics/index.js";
+export * as io from "./io/index.js";
 
 export { Generator, manualSeed, getDefaultGenerator, philox4x32 } from "./random.js";
 export { setBackend, getBackend, registerBackend, backendName } from "./backend/registry.js";
