@@ -4,8 +4,7 @@
  *
  *   npm run demo            # or: npx tsx examples/moons.ts [--steps 1500] [--seed 0]
  */
-import { manualSeed, noGrad, randn, tensor, zeros, type Tensor } from "../src/index.js";
-import { makeMoons } from "./two-moons.js";
+import { data, manualSeed, noGrad, randn, zeros, type Tensor } from "../src/index.js";
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number): number => {
@@ -15,9 +14,9 @@ const opt = (name: string, dflt: number): number => {
 const steps = opt("steps", 1500), seed = opt("seed", 0), lr = opt("lr", 0.5);
 
 manualSeed(seed);
-const { x: xs, y: ys } = makeMoons(200, { noise: 0.1, seed: 42 });
-const x = tensor(xs, { shape: [200, 2] });
-const y = tensor(ys, { shape: [200, 1] });
+// 200 embedded two-moons points (the W4 benchmark's data: 100 per class, noise σ = 0.1).
+const { x, y: labels } = data.makeMoonsW4();
+const y = labels.float().reshape(200, 1);
 
 // 2 → 16 → tanh → 16 → tanh → 1 → sigmoid, Glorot-scaled normal weights, zero biases.
 const layer = (i: number, o: number): [Tensor, Tensor] => [

@@ -39,6 +39,7 @@ export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export * as metrics from "./metrics/index.js";
 export * as io from "./io/index.js";
+export * as data from "./data/index.js";
 
 export { Generator, manualSeed, getDefaultGenerator, philox4x32 } from "./random.js";
 export { setBackend, getBackend, registerBackend, backendName } from "./backend/registry.js";
