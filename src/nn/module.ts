@@ -250,6 +250,18 @@ export abstract class Module<Args extends any[] = any[]> {
     return { missingKeys, unexpectedKeys };
   }
 
+  /**
+   * The arguments that rebuild this module (without its weights), as a JSON-safe object: what model files
+   * store as the layer's `config` (see docs/model-files.md). Built-in layers return their constructor
+   * options, e.g. `new Linear(2, 3).getConfig()` is `{ inFeatures: 2, outFeatures: 3, bias: true, dtype: "float32" }`.
+   * The default, `{}`, suits modules built without arguments; a module of your own that takes arguments
+   * overrides it and is registered with `registerModule(type, Class)` (whose `fromConfig` reverses it).
+   * Sub-modules are not part of the config: model files store them as the layer's children.
+   */
+  getConfig(): Record<string, unknown> {
+    return {};
+  }
+
   // ---------------------------------------------------------------- printing
 
   /** The text inside the parentheses of this module's line in `toString()`, e.g. `inFeatures=2, outFeatures=3`. */

@@ -23,6 +23,7 @@ export class LeakyReLU extends Module<[Tensor]> {
   }
   forward(x: Tensor): Tensor { return A.leakyRelu(x, this.negativeSlope); }
   override extraRepr(): string { return `negativeSlope=${this.negativeSlope}`; }
+  override getConfig(): { negativeSlope: number } { return { negativeSlope: this.negativeSlope }; }
 }
 
 /** `min(max(x, 0), 6)`. */
@@ -62,6 +63,7 @@ export class BinaryStep extends Module<[Tensor]> {
   }
   forward(x: Tensor): Tensor { return A.binaryStep(x, { gradient: this.gradient }); }
   override extraRepr(): string { return `gradient=${this.gradient}`; }
+  override getConfig(): { gradient: A.StepGradient } { return { gradient: this.gradient }; }
 }
 
 /** `eˣ / Σ eˣ` along `dim` (default −1, the last). */
@@ -73,6 +75,7 @@ export class Softmax extends Module<[Tensor]> {
   }
   forward(x: Tensor): Tensor { return A.softmax(x, this.dim); }
   override extraRepr(): string { return `dim=${this.dim}`; }
+  override getConfig(): { dim: number } { return { dim: this.dim }; }
 }
 
 /** `x − logsumexp(x, dim)` along `dim` (default −1); pair with nllLoss. */
@@ -84,6 +87,7 @@ export class LogSoftmax extends Module<[Tensor]> {
   }
   forward(x: Tensor): Tensor { return A.logSoftmax(x, this.dim); }
   override extraRepr(): string { return `dim=${this.dim}`; }
+  override getConfig(): { dim: number } { return { dim: this.dim }; }
 }
 
 /** `x·Φ(x)`; `approximate: "tanh"` uses the tanh formula. */
@@ -95,6 +99,7 @@ export class GELU extends Module<[Tensor]> {
   }
   forward(x: Tensor): Tensor { return A.gelu(x, { approximate: this.approximate }); }
   override extraRepr(): string { return `approximate=${this.approximate}`; }
+  override getConfig(): { approximate: "none" | "tanh" } { return { approximate: this.approximate }; }
 }
 
 /** `x` for x > 0, `α(eˣ − 1)` otherwise (default α = 1). */
@@ -106,6 +111,7 @@ export class ELU extends Module<[Tensor]> {
   }
   forward(x: Tensor): Tensor { return A.elu(x, this.alpha); }
   override extraRepr(): string { return `alpha=${this.alpha}`; }
+  override getConfig(): { alpha: number } { return { alpha: this.alpha }; }
 }
 
 /** Self-normalizing `scale · elu(x, α)` (α ≈ 1.6733, scale ≈ 1.0507). */
@@ -132,4 +138,5 @@ export class Softplus extends Module<[Tensor]> {
   }
   forward(x: Tensor): Tensor { return A.softplus(x, this.beta); }
   override extraRepr(): string { return `beta=${this.beta}`; }
+  override getConfig(): { beta: number } { return { beta: this.beta }; }
 }

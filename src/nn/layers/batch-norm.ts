@@ -149,4 +149,10 @@ export class BatchNorm1d extends Module<[Tensor]> {
   override extraRepr(): string {
     return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.affine}, trackRunningStats=${this.trackRunningStats}`;
   }
+
+  /** Constructor arguments, for model files: `{ numFeatures, eps, momentum, affine, trackRunningStats, dtype }`. */
+  override getConfig(): Required<BatchNorm1dOptions> & { numFeatures: number } {
+    const dtype = (this.weight ?? this.runningMean)?.dtype ?? "float32";
+    return { numFeatures: this.numFeatures, eps: this.eps, momentum: this.momentum, affine: this.affine, trackRunningStats: this.trackRunningStats, dtype };
+  }
 }

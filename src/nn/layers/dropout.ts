@@ -57,4 +57,9 @@ export class Dropout extends Module<[Tensor]> {
   override extraRepr(): string {
     return `p=${this.p}`;
   }
+
+  /** Constructor arguments, for model files: `{ p }` (a `generator` is not saved; pass one again after loading). */
+  override getConfig(): { p: number } {
+    return { p: this.p };
+  }
 }

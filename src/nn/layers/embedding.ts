@@ -89,4 +89,9 @@ export class Embedding extends Module<[Tensor]> {
   override extraRepr(): string {
     return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx !== null ? `, paddingIdx=${this.paddingIdx}` : ""}`;
   }
+
+  /** Constructor arguments, for model files: `{ numEmbeddings, embeddingDim, paddingIdx, dtype }`. */
+  override getConfig(): { numEmbeddings: number; embeddingDim: number; paddingIdx: number | null; dtype: DType } {
+    return { numEmbeddings: this.numEmbeddings, embeddingDim: this.embeddingDim, paddingIdx: this.paddingIdx, dtype: this.weight.dtype };
+  }
 }

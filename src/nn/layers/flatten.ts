@@ -19,4 +19,9 @@ export class Flatten extends Module<[Tensor]> {
   override extraRepr(): string {
     return `startDim=${this.startDim}, endDim=${this.endDim}`;
   }
+
+  /** Constructor arguments, for model files. */
+  override getConfig(): { startDim: number; endDim: number } {
+    return { startDim: this.startDim, endDim: this.endDim };
+  }
 }

@@ -81,4 +81,10 @@ export class LayerNorm extends Module<[Tensor]> {
   override extraRepr(): string {
     return `${fmtShape(this.normalizedShape)}, eps=${this.eps}, elementwiseAffine=${this.elementwiseAffine}`;
   }
+
+  /** Constructor arguments, for model files: `{ normalizedShape, eps, elementwiseAffine, dtype }`. */
+  override getConfig(): Required<LayerNormOptions> & { normalizedShape: number[] } {
+    const dtype = this.weight?.dtype ?? "float32";
+    return { normalizedShape: [...this.normalizedShape], eps: this.eps, elementwiseAffine: this.elementwiseAffine, dtype };
+  }
 }

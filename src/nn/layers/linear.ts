@@ -83,4 +83,9 @@ export class Linear extends Module<[Tensor]> {
   override extraRepr(): string {
     return `inFeatures=${this.inFeatures}, outFeatures=${this.outFeatures}, bias=${this.bias !== null}`;
   }
+
+  /** Constructor arguments, for model files: `{ inFeatures, outFeatures, bias, dtype }`. */
+  override getConfig(): { inFeatures: number; outFeatures: number; bias: boolean; dtype: DType } {
+    return { inFeatures: this.inFeatures, outFeatures: this.outFeatures, bias: this.bias !== null, dtype: this.weight.dtype };
+  }
 }

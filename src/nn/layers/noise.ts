@@ -57,6 +57,11 @@ export class GaussianNoise extends Module<[Tensor]> {
   override extraRepr(): string {
     return `std=${this.std}`;
   }
+
+  /** Constructor arguments, for model files: `{ std }` (a `generator` is not saved). */
+  override getConfig(): { std: number } {
+    return { std: this.std };
+  }
 }
 
 /** Gaussian dropout layer (training only): multiplies by N(1, p/(1−p)) noise. */
@@ -74,6 +79,11 @@ export class GaussianDropout extends Module<[Tensor]> {
   }
   override extraRepr(): string {
     return `p=${this.p}`;
+  }
+
+  /** Constructor arguments, for model files: `{ p }` (a `generator` is not saved). */
+  override getConfig(): { p: number } {
+    return { p: this.p };
   }
 }
 
@@ -121,5 +131,10 @@ export class WeightNoise<Args extends any[] = [Tensor]> extends Module<Args> {
 
   override extraRepr(): string {
     return `std=${this.std}`;
+  }
+
+  /** Constructor arguments, for model files: `{ std }`. The wrapped module is the layer's child. */
+  override getConfig(): { std: number } {
+    return { std: this.std };
   }
 }
