@@ -64,9 +64,9 @@ export class WasmHeap {
           this.live--;
           throw new RangeError(
             `wasm backend: cannot grow WebAssembly memory to ${((end / 2 ** 20) | 0)} MiB for a ${bytes}-byte tensor ` +
-              `(${(this.inUse / 2 ** 20).toFixed(1)} MiB live). Storage of tensors that are no longer referenced is ` +
-              `released when the event loop turns (FinalizationRegistry); in a long synchronous loop, await ` +
-              `between steps or call tensor.dispose().`,
+              `(${(this.inUse / 2 ** 20).toFixed(1)} MiB live; WebAssembly memory ends at 4 GiB). Tensors still ` +
+              `referenced keep their storage: drop references you no longer need, or call tensor.dispose(). ` +
+              `(Outside Node, storage of unreferenced tensors is freed only when the event loop turns.)`,
           );
         }
       }
@@ -84,6 +84,11 @@ export class WasmHeap {
     this.inUse -= cls;
     this.freeBytes += cls;
     this.live--;
+  }
+
+  /** Bytes in live blocks. */
+  get liveBytes(): number {
+    return this.inUse;
   }
 
   stats(): HeapStats {

@@ -9,22 +9,21 @@ import { isContiguous, sizeOf } from "../../shape.js";
 import { WasmHeap } from "./heap.js";
 import { loadKernelsSync, type KernelExports } from "./module.js";
 import { ELEM_BYTES } from "./opcodes.js";
+import { Reclaimer } from "./reclaim.js";
 import { WasmStorage, type WasmView } from "./storage.js";
 import { coalesce } from "./views.js";
 
 /** Most dims a view may have (the strided-copy metadata area is sized for it). */
 const MAX_DIMS = 64;
 
-interface Held {
-  ptr: number;
-  bytes: number;
-}
+/** Bytes allocated between forced collections (or the live bytes, if larger); see reclaim.ts. */
+const COLLECT_BUDGET = 64 * 2 ** 20;
 
 export class WasmRuntime {
   readonly memory: WebAssembly.Memory;
   readonly k: KernelExports;
   readonly heap: WasmHeap;
-  private readonly registry: FinalizationRegistry<Held>;
+  readonly reclaimer: Reclaimer;
   /** 4 × MAX_DIMS i32 for stridedCopy's shape/strides/counters. */
   private readonly meta: number;
   private gemmScratch = -1;
@@ -38,7 +37,7 @@ export class WasmRuntime {
     this.heap = new WasmHeap(memory, exports.heapBase());
     this.meta = this.heap.alloc(4 * 4 * MAX_DIMS);
     // The held value must not reference the storage, or it would never be collected.
-    this.registry = new FinalizationRegistry<Held>((h) => this.heap.free(h.ptr, h.bytes));
+    this.reclaimer = new Reclaimer((h) => this.heap.free(h.ptr, h.bytes), COLLECT_BUDGET, () => this.heap.liveBytes);
   }
 
   /** Typed-array windows onto the whole memory (refreshed after the memory grows). */
@@ -56,14 +55,14 @@ export class WasmRuntime {
     const bytes = n * ELEM_BYTES[dtype];
     const ptr = this.heap.alloc(bytes);
     const s = new WasmStorage(ptr, n, dtype);
-    this.registry.register(s, { ptr, bytes }, s);
+    this.reclaimer.register(s, { ptr, bytes });
     return s;
   }
 
   /** Frees a storage now (idempotent). */
   dispose(s: WasmStorage): void {
     if (s.ptr < 0) return;
-    this.registry.unregister(s);
+    this.reclaimer.unregister(s);
     this.heap.free(s.ptr, s.bytes);
     s.ptr = -1;
   }

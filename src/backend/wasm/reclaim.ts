@@ -1,0 +1,88 @@
+/**
+ * Freeing the wasm memory of tensors the program no longer references, without user code.
+ *
+ * Each storage is registered with a FinalizationRegistry. Two problems remain, and this file solves them
+ * where the runtime allows:
+ * 1. The garbage collector does not see WebAssembly memory: a tensor object of a few dozen bytes can hold
+ *    megabytes of it, so the JS heap, and with it the pace of collections, barely moves while wasm memory
+ *    fills with dead tensors (measured: 4 GiB after 3,000 steps of a 512-wide MLP).
+ * 2. V8 runs finalization callbacks as a separate task, so a synchronous training loop frees nothing until
+ *    it yields to the event loop.
+ * In Node (process.getBuiltinModule, Node ≥ 20.16), the reclaimer obtains `gc` and a FinalizationRegistry
+ * with `cleanupSome` from a fresh vm context (after enabling the V8 flags --expose-gc and
+ * --harmony-weak-refs-with-cleanup-some, which only affect new contexts), and after every `budget` bytes
+ * of allocation (or the live bytes, if more) runs a full collection and then the finalizers synchronously
+ * (young-generation collections do not clear finalization cells: measured). Elsewhere (browsers) the standard registry frees storages when
+ * the event loop turns; `tensor.dispose()` frees at once everywhere.
+ */
+
+export interface Held {
+  ptr: number;
+  bytes: number;
+}
+
+interface NodeHooks {
+  gc: () => void;
+  Registry: typeof FinalizationRegistry;
+}
+
+type CleanupSomeRegistry<T> = FinalizationRegistry<T> & { cleanupSome?: () => void };
+
+function nodeHooks(): NodeHooks | null {
+  try {
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    const get = proc?.getBuiltinModule;
+    if (typeof get !== "function") return null;
+    const v8 = get("node:v8") as { setFlagsFromString(f: string): void };
+    const vm = get("node:vm") as { runInNewContext(code: string): unknown };
+    v8.setFlagsFromString("--expose-gc");
+    v8.setFlagsFromString("--harmony-weak-refs-with-cleanup-some");
+    const [gc, Registry] = vm.runInNewContext("[gc, FinalizationRegistry]") as [NodeHooks["gc"], typeof FinalizationRegistry];
+    if (typeof gc !== "function" || typeof (Registry.prototype as { cleanupSome?: unknown }).cleanupSome !== "function") return null;
+    return { gc, Registry };
+  } catch {
+    return null;
+  }
+}
+
+export class Reclaimer {
+  private readonly registry: CleanupSomeRegistry<Held>;
+  private readonly gc: NodeHooks["gc"] | null;
+  private sinceCollect = 0;
+  /** Live bytes right after the last collection: the next one comes after max(budget, this) new bytes. */
+  private survivors = 0;
+  /** Whether collections can be forced and finalizers run synchronously (Node). */
+  readonly synchronous: boolean;
+
+  /**
+   * @param free returns a block to the allocator
+   * @param budget bytes allocated between forced collections (or the bytes that survived the last one, if more)
+   * @param liveBytes the allocator's live bytes
+   */
+  constructor(free: (h: Held) => void, private readonly budget: number, private readonly liveBytes: () => number) {
+    const hooks = nodeHooks();
+    const onFinalize = (h: Held): void => free(h);
+    this.registry = hooks ? new hooks.Registry<Held>(onFinalize) : new FinalizationRegistry<Held>(onFinalize);
+    this.gc = hooks?.gc ?? null;
+    this.synchronous = hooks !== null;
+  }
+
+  register(owner: object, held: Held): void {
+    this.registry.register(owner, held, owner);
+    this.sinceCollect += held.bytes;
+    if (this.gc !== null && this.sinceCollect > Math.max(this.budget, this.survivors)) this.collect();
+  }
+
+  unregister(owner: object): void {
+    this.registry.unregister(owner);
+  }
+
+  /** Forces a collection and runs finalizers now (Node); a no-op elsewhere. */
+  collect(): void {
+    if (this.gc === null) return;
+    this.sinceCollect = 0;
+    this.gc();
+    this.registry.cleanupSome!();
+    this.survivors = this.liveBytes();
+  }
+}
