@@ -1,0 +1,143 @@
+/**
+ * W1 — sgemm throughput (../shared/WORKLOADS.md): C = A·B, row-major float32, A and B uniform in [0, 1)
+ * (mulberry32 seeds 1 and 2, as bench/torch_bench.py). GFLOP/s = 2·m·n·k / seconds per call; each run
+ * repeats the call for ≥ 0.25 s; every call allocates the output and reads it back to host memory
+ * (`a.matmul(b).dataSync()`, `tf.matMul(a, b).dataSync()`). Results are checked against a float64
+ * reference on a sample of entries. Systems, in one process: nabla wasm (1 thread), nabla ts (small shapes
+ * only, it is slow), TF.js wasm (SIMD, 1 thread) and TF.js cpu (small shapes only).
+ * An extra row, not part of W1, times A·Bᵀ (B stored transposed), the product every backward pass makes.
+ *
+ * Usage: `npx tsx bench/w1-matmul.ts [--quick] [--json]`. --quick: two shapes, 2 runs; --json: one JSON object.
+ */
+import { useWasm } from "../src/backend/wasm/index.js";
+import { setBackend } from "../src/backend/registry.js";
+import { tensor } from "../src/ops/creation.js";
+import type { Tensor } from "../src/tensor.js";
+import { uniform } from "./lib/random.js";
+import { machine, rate, summarize, type Summary } from "./lib/stats.js";
+import { tf, tfVersion, useTfBackend } from "./lib/tfjs.js";
+
+const QUICK = process.argv.includes("--quick");
+const JSON_OUT = process.argv.includes("--json");
+const RUNS = QUICK ? 2 : 5;
+const RUN_SECONDS = 0.25;
+
+type System = "nabla-wasm" | "nabla-ts" | "tfjs-wasm" | "tfjs-cpu";
+interface Shape { m: number; k: number; n: number; transB?: boolean }
+
+const SHAPES: Shape[] = QUICK
+  ? [{ m: 256, k: 256, n: 256 }, { m: 128, k: 784, n: 256 }]
+  : [{ m: 256, k: 256, n: 256 }, { m: 512, k: 512, n: 512 }, { m: 1024, k: 1024, n: 1024 }, { m: 128, k: 784, n: 256 }, { m: 512, k: 512, n: 512, transB: true }];
+/** nabla-ts and TF.js cpu (≈ 1 GFLOP/s) run only up to 512³, where one call takes about a run's 0.25 s. */
+const SLOW_MAX_FLOP = 2 * 512 ** 3;
+const SYSTEMS: System[] = ["nabla-wasm", "nabla-ts", "tfjs-wasm", "tfjs-cpu"];
+
+const key = (s: Shape): string => `${s.m}x${s.k}x${s.n}${s.transB ? "-bT" : ""}`;
+const flop = (s: Shape): number => 2 * s.m * s.n * s.k;
+
+/** A (m×k) and B (k×n, or n×k when transB) host data. */
+function inputs(s: Shape): { a: Float32Array; b: Float32Array } {
+  return { a: uniform(s.m * s.k, 1), b: uniform(s.k * s.n, 2) };
+}
+
+/** Max relative error of C against a float64 reference on 64 sampled entries. */
+function check(s: Shape, a: Float32Array, b: Float32Array, c: Float32Array | Int32Array | Uint8Array | Float64Array): number {
+  let worst = 0;
+  for (let t = 0; t < 64; t++) {
+    const i = (t * 7919) % s.m, j = (t * 104729 + 13) % s.n;
+    let ref = 0;
+    for (let p = 0; p < s.k; p++) ref += a[i * s.k + p]! * (s.transB ? b[j * s.k + p]! : b[p * s.n + j]!);
+    worst = Math.max(worst, Math.abs(c[i * s.n + j]! - ref) / Math.abs(ref));
+  }
+  return worst;
+}
+
+/** One call per system: compute and read back; returns the host result. */
+function caller(system: System, s: Shape, a: Float32Array, b: Float32Array): { call: () => ArrayLike<number>; done: () => void } {
+  if (system.startsWith("nabla")) {
+    setBackend(system === "nabla-wasm" ? "wasm" : "ts");
+    const ta = tensor(a, { shape: [s.m, s.k] });
+    const tb: Tensor = s.transB ? tensor(b, { shape: [s.n, s.k] }).T : tensor(b, { shape: [s.k, s.n] });
+    setBackend("ts");
+    return { call: () => ta.matmul(tb).dataSync(), done: () => { ta.dispose(); tb.dispose(); } };
+  }
+  const ta = tf.tensor2d(a, [s.m, s.k]);
+  const tb = s.transB ? tf.tensor2d(b, [s.n, s.k]) : tf.tensor2d(b, [s.k, s.n]);
+  return {
+    call: () => {
+      const c = tf.matMul(ta, tb, false, s.transB ?? false);
+      const out = c.dataSync();
+      c.dispose();
+      return out;
+    },
+    done: () => { ta.dispose(); tb.dispose(); },
+  };
+}
+
+interface Row { shape: string; system: System; gflops: Summary; maxRelErr: number }
+
+async function main(): Promise<void> {
+  useWasm();
+  const rows: Row[] = [];
+  const log = (msg: string) => { if (!JSON_OUT) process.stderr.write(msg); };
+  for (const system of SYSTEMS) {
+    if (system === "tfjs-wasm") await useTfBackend("wasm");
+    if (system === "tfjs-cpu") await useTfBackend("cpu");
+    for (const s of SHAPES) {
+      const slow = system === "nabla-ts" || system === "tfjs-cpu";
+      if (slow && flop(s) > SLOW_MAX_FLOP) continue;
+      log(`W1 ${system} ${key(s)} … `);
+      const { a, b } = inputs(s);
+      const { call, done } = caller(system, s, a, b);
+      const first = call();
+      const maxRelErr = check(s, a, b, first as Float32Array);
+      if (!(maxRelErr < 1e-4)) throw new Error(`W1 ${system} ${key(s)}: result differs from the float64 reference (max rel err ${maxRelErr})`);
+      rate(call, slow ? 0.05 : 0.1); // warm-up
+      const runs: number[] = [];
+      for (let r = 0; r < RUNS; r++) runs.push((rate(call, RUN_SECONDS) * flop(s)) / 1e9);
+      done();
+      const gflops = summarize(runs);
+      rows.push({ shape: key(s), system, gflops, maxRelErr });
+      log(`${gflops.median.toFixed(2)} GFLOP/s\n`);
+    }
+  }
+  const ratios: Record<string, Record<string, number>> = {};
+  for (const s of SHAPES) {
+    const med = (sys: System) => rows.find((r) => r.shape === key(s) && r.system === sys)?.gflops.median;
+    const w = med("nabla-wasm");
+    const r: Record<string, number> = {};
+    for (const other of ["tfjs-wasm", "tfjs-cpu", "nabla-ts"] as System[]) {
+      const o = med(other);
+      if (w !== undefined && o !== undefined) r[`nabla-wasm/${other}`] = w / o;
+    }
+    ratios[key(s)] = r;
+  }
+  const result = {
+    workload: "W1",
+    date: new Date().toISOString(),
+    quick: QUICK,
+    threads: { "nabla-wasm": 1, "tfjs-wasm": 1, "nabla-ts": 1, "tfjs-cpu": 1 },
+    versions: { tfjs: tfVersion() },
+    machine: await machine(),
+    rows,
+    ratios,
+  };
+  if (JSON_OUT) {
+    process.stdout.write(JSON.stringify(result) + "\n");
+    return;
+  }
+  const pad = (x: string, n: number) => x.padEnd(n);
+  console.log(`\nW1 sgemm, GFLOP/s (min / median / max of ${RUNS} runs of ≥ ${RUN_SECONDS} s), 1 thread each — ${result.machine.model}, ${result.machine.cpus} cpus, Node ${result.machine.node}, TF.js ${result.versions.tfjs}`);
+  console.log(pad("shape", 16) + SYSTEMS.map((s) => pad(s, 24)).join("") + "ratios (medians)");
+  for (const s of SHAPES) {
+    const cells = SYSTEMS.map((sys) => {
+      const r = rows.find((x) => x.shape === key(s) && x.system === sys);
+      return pad(r ? `${r.gflops.min.toFixed(1)} / ${r.gflops.median.toFixed(1)} / ${r.gflops.max.toFixed(1)}` : "—", 24);
+    });
+    const rat = Object.entries(ratios[key(s)]!).map(([k, v]) => `${k.replace("nabla-wasm/", "÷")} ${v.toFixed(2)}×`).join(", ");
+    console.log(pad(key(s), 16) + cells.join("") + rat);
+  }
+  console.log("(-bT: A·Bᵀ with B stored transposed; not part of W1, shown because every backward pass multiplies by a transpose.)");
+}
+
+await main();
