@@ -40,8 +40,8 @@ export interface ArchitectureNode {
   children?: (ArchitectureNode & { name: string })[];
 }
 
-/** Rebuilds a module from its config and its already rebuilt children. */
-export type FromConfig = (config: Record<string, any>, children: Module[]) => Module;
+/** Rebuilds a module from its config and its already rebuilt children (`config: any`, so a typed one fits). */
+export type FromConfig = (config: any, children: Module[]) => Module;
 
 /** A Module class, optionally with a static `fromConfig`. */
 export type ModuleClass = (abstract new (...args: any[]) => Module) & { fromConfig?: FromConfig };

@@ -36,8 +36,8 @@ export class ModelFileError extends NablaError {
 
 /** What besides the model goes into a model file. */
 export interface SaveModelOptions {
-  /** Its state (moments, step counts, group options) is saved so training resumes exactly. */
-  optimizer?: Optimizer;
+  /** Its state (moments, step counts, group options) is saved so training resumes exactly. (`any`: every optimizer class.) */
+  optimizer?: Optimizer<any>;
   /** Fitted preprocessing by name (scalers, encoders): each one's `toJSON()` is stored. */
   preprocessing?: Record<string, { toJSON(): unknown }>;
   /** Anything JSON (epoch, history, a generator's `getState()`, class names, ...). */
@@ -135,10 +135,10 @@ export function serializeModel(model: Module, opts: SaveModelOptions = {}): Seri
   return out;
 }
 
-function encodeOptimizer(model: Module, optimizer: Optimizer, op: string): { section: NonNullable<ModelJson["optimizer"]>; bytes: Uint8Array } {
+function encodeOptimizer(model: Module, optimizer: Optimizer<any>, op: string): { section: NonNullable<ModelJson["optimizer"]>; bytes: Uint8Array } {
   const names = new Map<Tensor, string>(model.namedParameters().map(([n, p]) => [p, n]));
   const paramNames = optimizer.paramGroups.map((g, gi) =>
-    g.params.map((p, i) => {
+    g.params.map((p: Tensor, i: number) => {
       const n = names.get(p);
       if (n === undefined) {
         throw new ValueError(`${op}: parameter ${i} of the optimizer's group ${gi} (shape [${p.shape}]) is not a parameter of the model; save an optimizer built from model.parameters().`);
