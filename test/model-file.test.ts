@@ -173,6 +173,12 @@ test("nested Sequential and a wrapper: names as stateDict gives them, tree in mo
   assertSameTensor(back.eval().call(x), m.eval().call(x));
 });
 
+test("tied parameters are refused with a clear error (the format cannot record ties)", () => {
+  const a = new nn.Linear(3, 3), b = new nn.Linear(3, 3);
+  b.weight = a.weight;
+  assert.throws(() => serializeModel(new nn.Sequential(a, b)), /tied \(shared\) parameters, stored under "1\.weight" as well/);
+});
+
 test("BatchNorm1d buffers (running mean/var, int32 batch count) survive, and eval outputs match", () => {
   manualSeed(3);
   const m = new nn.Sequential(new nn.Linear(4, 5), new nn.BatchNorm1d(5), new nn.ReLU());

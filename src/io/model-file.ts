@@ -107,7 +107,16 @@ export function serializeModel(model: Module, opts: SaveModelOptions = {}): Seri
   const op = "serializeModel";
   const { optimizer, preprocessing = {}, metadata = {} } = opts;
   const architecture = moduleToArchitecture(model, op);
-  const weights = serializeSafetensors(model.stateDict());
+  const state = model.stateDict();
+  const own = new Set([...model.namedParameters(), ...model.namedBuffers()].map(([n]) => n));
+  const tied = Object.keys(state).filter((n) => !own.has(n));
+  if (tied.length) {
+    // A Parameter reachable under two names (tied weights): stateDict lists both, but the architecture cannot
+    // say that they are one tensor, so the rebuilt model would have two. Refuse rather than untie silently.
+    throw new ValueError(`${op}: the model has tied (shared) parameters, stored under ${tied.map((n) => `"${n}"`).join(", ")} as well as under another name; ` +
+      `format ${MODEL_FORMAT_VERSION} cannot record ties. Save model.stateDict() with saveSafetensors and re-tie after building the model.`);
+  }
+  const weights = serializeSafetensors(state);
   const doc: ModelJson = {
     format: MODEL_FORMAT,
     formatVersion: MODEL_FORMAT_VERSION,
