@@ -69,6 +69,13 @@ function packA(a: usize, rsA: i32, csA: i32, mc: i32, kc: i32, dst: usize): void
           d += MR << 2;
         }
       }
+    } else if (rows == MR && rsA == 1) {
+      // Transposed A (Xᵀ in a weight gradient): the MR values of one k are adjacent.
+      let d = dst;
+      for (let k = 0; k < kc; k++) {
+        v128.store(d, v128.load(base + (<usize>(k * csA) << 2)));
+        d += MR << 2;
+      }
     } else {
       let d = dst;
       for (let k = 0; k < kc; k++) {

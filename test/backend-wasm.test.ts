@@ -338,6 +338,17 @@ test("matmul float32: odd shapes, transposed operands, batches with broadcast ba
   }
 });
 
+test("matmul float32 over flipped, stepped and expanded (stride 0) operands", () => {
+  for (const ka of KINDS) {
+    for (const kb of KINDS) {
+      const [M, K, N] = [13, 21, 10];
+      const a = makePair([M, K], "float32", ka, [-1, 1]), b = makePair([K, N], "float32", kb, [-1, 1]);
+      const w = readW(W.matmul(a.w, b.w, "float32"), [M, N]), t = readTs(T.matmul(a.ts, b.ts, "float32"), [M, N]);
+      assertClose(w, t, 0, `matmul ${ka}·${kb}`, 4 * ULP * K);
+    }
+  }
+});
+
 test("matmul on float64 and int32 (TS fallback) equals the TS backend exactly", () => {
   for (const dtype of ["float64", "int32"] as DType[]) {
     const a = makePair([5, 4], dtype, "transposed"), b = makePair([4, 3], dtype, "stepped");
