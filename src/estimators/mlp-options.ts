@@ -99,7 +99,7 @@ const isNum = (v: unknown): v is number => typeof v === "number" && !Number.isNa
  * Merges `options` over the defaults and checks every value; throws a ValueError naming the first bad one.
  * ```ts
  * resolveMLPOptions("MLPClassifier", { solver: "sgd" }).momentum; // 0.9
- * resolveMLPOptions("MLPClassifier", { alpha: -1 });              // ValueError: ... alpha must be a number ≥ 0, got -1.
+ * resolveMLPOptions("MLPClassifier", { alpha: -1 });              // ValueError: MLPClassifier: alpha must be a number ≥ 0 (the L2 penalty), got -1.
  * ```
  */
 export function resolveMLPOptions(name: string, options: Partial<MLPOptions>): MLPOptions {
