@@ -40,7 +40,12 @@ export * as optim from "./optim/index.js";
 export * as metrics from "./metrics/index.js";
 export * as io from "./io/index.js";
 export * as data from "./data/index.js";
+export * as estimators from "./estimators/index.js";
+export { MLPClassifier, MLPRegressor } from "./estimators/index.js";
+export { saveModel, loadModel } from "./io/model-file.js";
+export { registerModule } from "./io/layer-registry.js";
 
 export { Generator, manualSeed, getDefaultGenerator, philox4x32 } from "./random.js";
 export { setBackend, getBackend, registerBackend, backendName } from "./backend/registry.js";
 export type { Backend, Kernels, Storage, View, UnaryOp, BinaryOp, ReduceOp } from "./backend/backend.js";
+export { useWasm, initWasm, createWasmBackend, WasmBackend, WasmStorage, wasmSimdSupported, type HeapStats } from "./backend/wasm/index.js";

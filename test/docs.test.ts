@@ -40,7 +40,7 @@ for (const file of docs) {
           // Compare only value-like comments (numbers, arrays, quoted strings, booleans), not prose;
           // "..." in a comment stands for an elided tail or middle.
           if (!/^(\[|-?\d|"|true\b|false\b)/.test(want) || want.includes("  ")) return;
-          const norm = (t: string) => t.replace(/[",]/g, " ").replace(/\s+/g, " ").trim();
+          const norm = (t: string) => t.replace(/[",]/g, " ").replace(/\s+/g, " ").replace(/\[ /g, "[").replace(/ \]/g, "]").trim();
           const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
           const pattern = new RegExp("^" + norm(want).split("...").map(escape).join(".*") + "$");
           assert.match(norm(l), pattern, `line ${k + 1} of ${file} example ${i + 1}: printed ${l}, comment says ${want}`);
