@@ -3,7 +3,10 @@
 // transforms (training only), yielding to the event loop, and errors.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { manualSeed, nn, tensor, type Tensor } from "../src/index.js";
+import { manualSeed } from "../src/random.js";
+import * as nn from "../src/nn/index.js";
+import { tensor } from "../src/ops/creation.js";
+import type { Tensor } from "../src/tensor.js";
 import { makeMoons } from "../src/data/datasets/index.js";
 import { TensorDataset } from "../src/data/dataset.js";
 import { DataLoader } from "../src/data/data-loader.js";

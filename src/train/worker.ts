@@ -23,8 +23,9 @@
  * model.loadStateDict(weights);
  * ```
  * With the same seeds, the result equals training in-process (the worker runs the same code on the same data).
- * Node only (the thread module is loaded on call). From TypeScript sources (tests under tsx), the worker is
- * started with `--import tsx`; from the built package it runs `dist/train/worker-entry.js`.
+ * Node only (the thread module is loaded on call). From TypeScript sources (tests under tsx), or with a factory
+ * module written in TypeScript, the worker first registers tsx's loader (tsx must be installed); from the built
+ * package with a JavaScript factory it runs `dist/train/worker-entry.js` directly.
  */
 import { ValueError } from "../errors.js";
 import { serializeModel } from "../io/model-file.js";
@@ -80,6 +81,15 @@ export function workerEntryUrl(): { url: URL; typescript: boolean } {
   return { url: new URL(typescript ? "./worker-entry.ts" : "./worker-entry.js", import.meta.url), typescript };
 }
 
+/** Where tsx's ESM registration API is (resolved from here, so the worker finds the same tsx). */
+function tsxApi(): string {
+  try {
+    return import.meta.resolve("tsx/esm/api");
+  } catch {
+    return "tsx/esm/api";
+  }
+}
+
 async function modelSource(model: Module | ModelFactorySpec): Promise<WorkerModelSource> {
   if (model instanceof Module) {
     const { json, weights } = serializeModel(model);
@@ -122,7 +132,11 @@ export async function trainInWorker(spec: TrainInWorkerSpec, handlers: TrainInWo
   const { Worker } = await import("node:worker_threads");
   const entry = workerEntryUrl();
   const needsTsx = entry.typescript || (source.kind === "factory" && /\.[cm]?tsx?$/.test(new URL(source.url).pathname));
-  const worker = new Worker(entry.url, { workerData: job, ...(needsTsx ? { execArgv: ["--import", "tsx"] } : {}) });
+  // TypeScript files need tsx in the worker. Node 20 ignores `--import tsx` in a worker's execArgv, so a small
+  // bootstrap registers tsx's loader in the worker and then imports the entry.
+  const worker = needsTsx
+    ? new Worker(`import(${JSON.stringify(tsxApi())}).then(({ register }) => { register(); return import(${JSON.stringify(entry.url.href)}); });`, { eval: true, workerData: job })
+    : new Worker(entry.url, { workerData: job });
 
   return new Promise<TrainInWorkerResult>((resolve, reject) => {
     let settled = false;
