@@ -179,7 +179,12 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
   }
 
   function gather(x: WasmView, dim: number, index: WasmView): WasmStorage {
-    return fromTs(rt, TS.gather(toTs(rt, x), dim, toTs(rt, index)));
+    // The TS kernel reads x in place through a window onto the whole wasm memory (x's offset and strides
+    // kept): only the index and the result cross to the host, never all of x. (A host copy of x made
+    // indexSelect on a 60,000×784 training set copy 188 MB per batch.)
+    const eb = ELEM_BYTES[x.storage.dtype];
+    const inPlace = { storage: new ts.TsStorage(rt.arrays()[x.storage.dtype], x.storage.dtype), shape: x.shape, strides: x.strides, offset: rt.addr(x) / eb };
+    return fromTs(rt, TS.gather(inPlace, dim, toTs(rt, index)));
   }
 
   function scatterAdd(base: WasmView, dim: number, index: WasmView, src: WasmView): WasmStorage {
