@@ -20,6 +20,7 @@
  * await trainer.fit(x, y, { epochs: 3, callbacks: [new PrintLoss()] });
  * ```
  */
+import { ValueError } from "../../errors.js";
 import type { Module } from "../../nn/module.js";
 import type { AnyOptimizer } from "../compile.js";
 import type { Tensor } from "../../tensor.js";
@@ -100,7 +101,7 @@ export class Callback {
   }
   /** The trainer running this callback. */
   get trainer(): TrainerLike {
-    if (!this.#trainer) throw new Error(`${this.constructor.name}: not attached to a trainer yet; pass it in fit({ callbacks: [...] }).`);
+    if (!this.#trainer) throw new ValueError(`${this.constructor.name}: not attached to a trainer yet; pass it in fit({ callbacks: [...] }).`);
     return this.#trainer;
   }
   get model(): Module {
