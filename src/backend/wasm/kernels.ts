@@ -183,8 +183,9 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
     // kept): only the index and the result cross to the host, never all of x. (A host copy of x made
     // indexSelect on a 60,000×784 training set copy 188 MB per batch.)
     const eb = ELEM_BYTES[x.storage.dtype];
+    const idx = toTs(rt, index); // first: reading the index may grow the memory, which detaches earlier views of it
     const inPlace = { storage: new ts.TsStorage(rt.arrays()[x.storage.dtype], x.storage.dtype), shape: x.shape, strides: x.strides, offset: rt.addr(x) / eb };
-    return fromTs(rt, TS.gather(inPlace, dim, toTs(rt, index)));
+    return fromTs(rt, TS.gather(inPlace, dim, idx));
   }
 
   function scatterAdd(base: WasmView, dim: number, index: WasmView, src: WasmView): WasmStorage {
