@@ -4,9 +4,11 @@
  * explicit PyTorch-style loop.
  *
  *   sudo apt-get install dataset-fashion-mnist      # once; or set FASHION_MNIST_DIR
- *   npx tsx examples/fashion-mnist.ts [--epochs 5] [--seed 0] [--min-accuracy 0.875]
+ *   npx tsx examples/fashion-mnist.ts [--epochs 5] [--seed 0] [--min-accuracy 0.875] [--backend wasm|ts]
+ *
+ * The wasm backend (SIMD) is used where the runtime has WebAssembly SIMD, the TS reference backend otherwise.
  */
-import { data, manualSeed, noGrad, nn, optim, type Tensor } from "../src/index.js";
+import { backendName, data, manualSeed, noGrad, nn, optim, setBackend, useWasm, wasmSimdSupported, type Tensor } from "../src/index.js";
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number): number => {
@@ -14,6 +16,9 @@ const opt = (name: string, dflt: number): number => {
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
 const epochs = opt("epochs", 5), seed = opt("seed", 0), minAccuracy = opt("min-accuracy", 0);
+const backendArg = args.includes("--backend") ? args[args.indexOf("--backend") + 1] : wasmSimdSupported() ? "wasm" : "ts";
+if (backendArg === "wasm") useWasm();
+setBackend(backendArg!);
 
 manualSeed(seed);
 let train: { x: Tensor; y: Tensor }, test: { x: Tensor; y: Tensor };
@@ -45,7 +50,7 @@ const evaluate = (): number => {
   return correct / test.x.shape[0]!;
 };
 
-console.log(`Fashion-MNIST: ${train.x.shape[0]} train / ${test.x.shape[0]} test, MLP 784-256-128-10, Adam lr 1e-3, batch 128`);
+console.log(`Fashion-MNIST: ${train.x.shape[0]} train / ${test.x.shape[0]} test, MLP 784-256-128-10, Adam lr 1e-3, batch 128, backend ${backendName()}`);
 let accuracy = 0;
 for (let epoch = 1; epoch <= epochs; epoch++) {
   const t0 = performance.now();

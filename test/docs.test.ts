@@ -34,8 +34,8 @@ for (const file of docs) {
       const expected = [...src.matchAll(/^console\.log\(.*\);\s*\/\/ (.+)$/gm)].map((m) => m[1]!);
       if (expected.length === lines.length) {
         lines.forEach((l, k) => {
-          // A trailing "(note)" is commentary; "~" marks an approximate value, not checked.
-          const want = expected[k]!.replace(/\s*\([^()]*\)\s*$/, "");
+          // A trailing "(note)" or "— note" is commentary; "~" marks an approximate value, not checked.
+          const want = expected[k]!.replace(/\s+—.*$/, "").replace(/\s*\([^()]*\)\s*$/, "");
           if (want.includes("~")) return;
           // Compare only value-like comments (numbers, arrays, quoted strings, booleans), not prose;
           // "..." in a comment stands for an elided tail or middle.

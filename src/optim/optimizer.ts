@@ -90,7 +90,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   readonly state = new Map<Tensor, ParamState>();
   /** The class name, stored in state dicts so one optimizer's state is not loaded into another. */
   readonly name: string;
-  private readonly validate: (group: ParamGroup<O>) => void;
+  // Typed over any options so that Adam, SGD, ... stay assignable to Optimizer<BaseOptions> (the field would make O invariant).
+  private readonly validate: (group: ParamGroup<any>) => void;
   /** Whether state tensors have their parameter's shape (checked on load); LBFGS keeps flat vectors instead. */
   protected stateShapedLikeParams = true;
 
