@@ -161,6 +161,9 @@ test("errors: unknown parameter (names the valid ones), invalid value, empty gri
   }
   await assert.rejects(new GridSearch(new ShrunkMean(), { shrink: [1] }, { nJobs: 2 }).fit(xr, yr), /only MLPClassifier and MLPRegressor can be rebuilt from their params \(got ShrunkMean\); use nJobs: 1/);
   await assert.rejects(new GridSearch(clf, { alpha: [1] }, { cv: 1 }).fit(x, y), /cv must be an integer ≥ 2/);
+  const { makeMoons } = await import("../src/data/datasets/synthetic.js");
+  const moons = makeMoons({ nSamples: 20, seed: 0 });
+  await assert.rejects(new GridSearch({ module: new URL("./search-factory.ts", import.meta.url), export: "makeMlp" }, { init: [function ones() {}] }, { nJobs: 2 }).fit(moons.x, moons.y), /GridSearch: candidate 0 \{"init":"\[function ones\]"\} cannot be sent to a worker thread: settings must be plain data/);
   await assert.rejects(new GridSearch(clf, { alpha: [1] }, { cv: 3, validationFraction: 0.2 }).fit(x, y), /either cv .* or validationFraction/);
   await assert.rejects(new GridSearch(clf, { alpha: [1] }, { errorScore: "ignore" as never }).fit(x, y), /errorScore must be "raise" or a number/);
   await assert.rejects(new GridSearch(clf, { alpha: [1] }, { cv: 200 }).fit(x, y), /cannot make the validation folds: stratifiedKFold: cannot make 200 folds from 150 samples/);

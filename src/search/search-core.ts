@@ -98,7 +98,8 @@ async function factoryUrl(m: string | URL): Promise<string> {
   return pathToFileURL(resolve(m)).href;
 }
 
-const fmt = (p: Params): string => JSON.stringify(p);
+/** A setting for messages (functions shown by name, which JSON would drop). */
+const fmt = (p: Params): string => JSON.stringify(p, (_k, v) => (typeof v === "function" ? `[function ${v.name || "anonymous"}]` : v));
 
 export abstract class BaseSearch<E extends SearchEstimator = SearchEstimator> {
   protected abstract readonly op: string;
@@ -265,6 +266,15 @@ export abstract class BaseSearch<E extends SearchEstimator = SearchEstimator> {
     }
     nJobs ??= wire === null ? 1 : Math.min(await coreCount(), tasks.length);
     nJobs = Math.min(nJobs, tasks.length);
+    if (nJobs > 1) {
+      candidates.forEach((p, c) => {
+        try {
+          structuredClone(p);
+        } catch {
+          throw new ValueError(`${op}: candidate ${c} ${fmt(p)} cannot be sent to a worker thread: settings must be plain data (numbers, strings, booleans, arrays, objects), not functions or class instances. Use nJobs: 1, or pass names the factory turns into objects.`);
+        }
+      });
+    }
     this.nJobsUsed = nJobs;
     const verbose = o.verbose ?? 0;
     for (const w of this.warnings) if (verbose) this.#log(`${op}: ${w}`);

@@ -72,7 +72,11 @@ export async function runInWorkers(
       else reject(err);
     };
     const give = (w: InstanceType<typeof Worker>): void => {
-      if (next < tasks.length) w.postMessage({ type: "task", task: tasks[next++]! } satisfies SearchWorkerCommand);
+      try {
+        if (next < tasks.length) w.postMessage({ type: "task", task: tasks[next++]! } satisfies SearchWorkerCommand);
+      } catch (err) {
+        finish(err); // a setting that cannot be cloned (search-core checks this first)
+      }
     };
     for (const w of workers) {
       const x = tensorCopy(data.x);
