@@ -2,15 +2,32 @@
 """PyTorch CPU anchor for the nabla benchmark workloads (../shared/WORKLOADS.md), W1-W4.
 
 Run with Debian's interpreter (python3-torch):  /usr/bin/python3 bench/torch_bench.py [--quick] [--json]
-Prints one JSON object (with --json) or a table; `npm run bench` calls it when torch is importable.
-Each workload is measured at 1 and 2 intra-op threads; the best is what the ratios use.
+  [--only W1,W2,W3,W4] [--threads 1,2] [--epochs N] [--steps N] [--w3-runs N] [--w4-steps N] [--w4-runs N]
+Prints one JSON object (with --json) or an indented one; `npm run bench` (bench/run.ts) calls it when torch is
+importable, one process per workload and thread count, so each process's peak RSS is its own.
+Each workload is measured at 1 and 2 intra-op threads (torch.set_num_threads); the best is what the ratios use.
+W2 also reports the process's peak RSS right after training (getrusage ru_maxrss, the counter
+/usr/bin/time -v reads); W3 runs in the same process on the net W2 trained (W3 alone still trains it first).
 """
-import gzip, json, math, os, struct, sys, time
+import gzip, json, math, os, resource, struct, sys, time
 
 import torch
 
 QUICK = "--quick" in sys.argv
-FMNIST = "/usr/share/datasets/fashion-mnist"
+FMNIST = os.environ.get("FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist")
+
+
+def arg(name, default):
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+
+
+ONLY = set(arg("--only", "W1,W2,W3,W4").split(","))
+THREADS = [int(t) for t in arg("--threads", "1,2").split(",")]
+W2_EPOCHS = int(arg("--epochs", 1 if QUICK else 5))
+W2_STEPS = int(arg("--steps", 0)) or None  # cap on steps per epoch (quick runs); None = the whole epoch
+W3_RUNS = int(arg("--w3-runs", 3 if QUICK else 10))
+W4_STEPS = int(arg("--w4-steps", 500 if QUICK else 2000))
+W4_RUNS = int(arg("--w4-runs", 2 if QUICK else 5))
 
 
 def mulberry32(seed):
@@ -90,12 +107,13 @@ def w2_w3(threads):
     model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     lossf = torch.nn.CrossEntropyLoss()
-    epochs = 1 if QUICK else 5
+    epochs = W2_EPOCHS
     times = []
     g = torch.Generator().manual_seed(0)
     for ep in range(epochs):
         t0 = time.perf_counter()
         perm = torch.randperm(60000, generator=g)
+        steps = samples = 0
         for i in range(0, 60000, 128):
             idx = perm[i:i + 128]
             xb, yb = xtr[idx], ytr[idx]
@@ -103,7 +121,13 @@ def w2_w3(threads):
             loss = lossf(model(xb), yb)
             loss.backward()
             opt.step()
+            steps += 1
+            samples += len(idx)
+            if W2_STEPS and steps >= W2_STEPS:
+                break
+        final_loss = loss.item()  # read back once per epoch, inside the timing, as the JS runs do
         times.append(time.perf_counter() - t0)
+    peak_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with torch.no_grad():
         acc = (model(xte).argmax(1) == yte).float().mean().item()
     # W3: inference over the test set in 10 batches of 1,000; 2 warm-up passes, 10 timed.
@@ -114,11 +138,12 @@ def w2_w3(threads):
     for _ in range(2):
         infer()
     ips = []
-    for _ in range(3 if QUICK else 10):
+    for _ in range(W3_RUNS):
         t0 = time.perf_counter(); infer(); ips.append(10000 / (time.perf_counter() - t0))
     med = stats(times)["median"]
-    return {"W2": {"epoch1_s": times[0], "epoch_s": stats(times), "samples_per_s": 60000 / med, "test_accuracy": acc, "epochs": epochs},
-            "W3": {"images_per_s": stats(ips)}}
+    return {"W2": {"epoch1_s": times[0], "epoch_s": stats(times), "epoch_times": times, "samples_per_s": samples / med, "test_accuracy": acc,
+                   "epochs": epochs, "steps_per_epoch": steps, "samples_per_epoch": samples, "final_loss": final_loss, "peak_rss_kb": peak_rss_kb},
+            "W3": {"images_per_s": stats(ips), "passes": W3_RUNS, "warmup": 2, "accuracy": acc}}
 
 
 def moons():
@@ -138,7 +163,7 @@ def moons():
 def w4(threads):
     torch.set_num_threads(threads)
     x, y = moons()
-    steps = 500 if QUICK else 2000
+    steps = W4_STEPS
 
     def train():
         model = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.Tanh(), torch.nn.Linear(16, 16), torch.nn.Tanh(), torch.nn.Linear(16, 1), torch.nn.Sigmoid())
@@ -157,16 +182,20 @@ def w4(threads):
         return el / steps * 1e6, final, acc
 
     train()
-    runs = [train() for _ in range(2 if QUICK else 5)]
+    runs = [train() for _ in range(W4_RUNS)]
     return {"us_per_step": stats([r[0] for r in runs]), "final_loss": runs[-1][1], "train_accuracy": runs[-1][2], "steps": steps}
 
 
 def main():
     res = {"system": "pytorch", "version": torch.__version__, "quick": QUICK, "threads": {}}
-    for th in (1, 2):
-        r = {"W1": w1(th), "W4": w4(th)}
-        if os.path.exists(f"{FMNIST}/train-images-idx3-ubyte.gz"):
-            r.update(w2_w3(th))
+    for th in THREADS:
+        r = {}
+        if "W1" in ONLY:
+            r["W1"] = w1(th)
+        if "W4" in ONLY:
+            r["W4"] = w4(th)
+        if ("W2" in ONLY or "W3" in ONLY) and os.path.exists(f"{FMNIST}/train-images-idx3-ubyte.gz"):
+            r.update({k: v for k, v in w2_w3(th).items() if k in ONLY})
         res["threads"][str(th)] = r
     if "--json" in sys.argv:
         print(json.dumps(res))

@@ -7,7 +7,9 @@
  * only, it is slow), TF.js wasm (SIMD, 1 thread) and TF.js cpu (small shapes only).
  * An extra row, not part of W1, times A·Bᵀ (B stored transposed), the product every backward pass makes.
  *
- * Usage: `npx tsx bench/w1-matmul.ts [--quick] [--json]`. --quick: two shapes, 2 runs; --json: one JSON object.
+ * Usage: `npx tsx bench/w1-matmul.ts [--quick] [--json] [--systems nabla-wasm,tfjs-wasm]`. --quick: two
+ * shapes, 2 runs; --json: one JSON object. `npm run bench` runs it through `runW1` in a child process of
+ * its own (bench/run.ts), the systems taking turns within that process.
  */
 import { useWasm } from "../src/backend/wasm/index.js";
 import { setBackend } from "../src/backend/registry.js";
@@ -17,20 +19,19 @@ import { uniform } from "./lib/random.js";
 import { machine, rate, summarize, type Summary } from "./lib/stats.js";
 import { tf, tfVersion, useTfBackend } from "./lib/tfjs.js";
 
-const QUICK = process.argv.includes("--quick");
-const JSON_OUT = process.argv.includes("--json");
-const RUNS = QUICK ? 2 : 5;
-const RUN_SECONDS = 0.25;
+const DEFAULT_RUN_SECONDS = 0.25;
 
-type System = "nabla-wasm" | "nabla-ts" | "tfjs-wasm" | "tfjs-cpu";
-interface Shape { m: number; k: number; n: number; transB?: boolean }
+export type W1System = "nabla-wasm" | "nabla-ts" | "tfjs-wasm" | "tfjs-cpu";
+type System = W1System;
+export interface W1Shape { m: number; k: number; n: number; transB?: boolean }
+type Shape = W1Shape;
 
-const SHAPES: Shape[] = QUICK
+const shapesFor = (quick: boolean): Shape[] => quick
   ? [{ m: 256, k: 256, n: 256 }, { m: 128, k: 784, n: 256 }]
   : [{ m: 256, k: 256, n: 256 }, { m: 512, k: 512, n: 512 }, { m: 1024, k: 1024, n: 1024 }, { m: 128, k: 784, n: 256 }, { m: 512, k: 512, n: 512, transB: true }];
 /** nabla-ts and TF.js cpu (≈ 1 GFLOP/s) run only up to 512³, where one call takes about a run's 0.25 s. */
 const SLOW_MAX_FLOP = 2 * 512 ** 3;
-const SYSTEMS: System[] = ["nabla-wasm", "nabla-ts", "tfjs-wasm", "tfjs-cpu"];
+export const W1_SYSTEMS: System[] = ["nabla-wasm", "nabla-ts", "tfjs-wasm", "tfjs-cpu"];
 
 const key = (s: Shape): string => `${s.m}x${s.k}x${s.n}${s.transB ? "-bT" : ""}`;
 const flop = (s: Shape): number => 2 * s.m * s.n * s.k;
@@ -74,17 +75,48 @@ function caller(system: System, s: Shape, a: Float32Array, b: Float32Array): { c
   };
 }
 
-interface Row { shape: string; system: System; gflops: Summary; maxRelErr: number }
+export interface W1Row { shape: string; system: System; gflops: Summary; maxRelErr: number }
+type Row = W1Row;
 
-async function main(): Promise<void> {
+export interface W1Options {
+  quick?: boolean;
+  /** Systems to run (default all four). */
+  systems?: readonly System[];
+  /** Progress messages (default none). */
+  log?: (msg: string) => void;
+  /** Overrides for tests: shapes, runs per system and seconds per run. */
+  shapes?: Shape[];
+  runs?: number;
+  runSeconds?: number;
+}
+
+export interface W1Result {
+  workload: "W1";
+  date: string;
+  quick: boolean;
+  runs: number;
+  runSeconds: number;
+  threads: Record<System, number>;
+  versions: { tfjs: string };
+  machine: Awaited<ReturnType<typeof machine>>;
+  shapes: string[];
+  rows: Row[];
+  ratios: Record<string, Record<string, number>>;
+}
+
+/** Runs W1 in this process; systems of one shape take turns run by run. */
+export async function runW1({ quick = false, systems: only = W1_SYSTEMS, log = () => {}, shapes, runs, runSeconds }: W1Options = {}): Promise<W1Result> {
+  const RUNS = runs ?? (quick ? 2 : 5);
+  const SHAPES = shapes ?? shapesFor(quick);
+  const RUN_SECONDS = runSeconds ?? DEFAULT_RUN_SECONDS;
   useWasm();
   const rows: Row[] = [];
-  const log = (msg: string) => { if (!JSON_OUT) process.stderr.write(msg); };
   // This machine is shared and its load drifts, so the systems of one shape take turns run by run (the
   // TF.js cpu backend, a far-off anchor, runs last because switching TF.js backends moves its tensors).
-  const groups: System[][] = [["nabla-wasm", "tfjs-wasm", "nabla-ts"], ["tfjs-cpu"]];
+  const groups: System[][] = [["nabla-wasm", "tfjs-wasm", "nabla-ts"], ["tfjs-cpu"]].map((g) => g.filter((sys) => only.includes(sys as System)) as System[]);
   for (const group of groups) {
-    await useTfBackend(group.includes("tfjs-cpu") ? "cpu" : "wasm");
+    if (group.length === 0) continue;
+    if (group.some((sys) => sys.startsWith("tfjs"))) await useTfBackend(group.includes("tfjs-cpu") ? "cpu" : "wasm");
     for (const s of SHAPES) {
       const systems = group.filter((sys) => !((sys === "nabla-ts" || sys === "tfjs-cpu") && flop(s) > SLOW_MAX_FLOP));
       if (systems.length === 0) continue;
@@ -94,7 +126,7 @@ async function main(): Promise<void> {
         const c = caller(system, s, a, b);
         const maxRelErr = check(s, a, b, c.call() as Float32Array);
         if (!(maxRelErr < 1e-4)) throw new Error(`W1 ${system} ${key(s)}: result differs from the float64 reference (max rel err ${maxRelErr})`);
-        rate(c.call, 0.1); // warm-up
+        rate(c.call, Math.min(0.1, RUN_SECONDS)); // warm-up
         return { system, ...c, maxRelErr, runs: [] as number[] };
       });
       for (let r = 0; r < RUNS; r++) for (const c of callers) c.runs.push((rate(c.call, RUN_SECONDS) * flop(s)) / 1e9);
@@ -118,22 +150,38 @@ async function main(): Promise<void> {
     }
     ratios[key(s)] = r;
   }
-  const result = {
+  return {
     workload: "W1",
     date: new Date().toISOString(),
-    quick: QUICK,
+    quick,
+    runs: RUNS,
+    runSeconds: RUN_SECONDS,
     threads: { "nabla-wasm": 1, "tfjs-wasm": 1, "nabla-ts": 1, "tfjs-cpu": 1 },
     versions: { tfjs: tfVersion() },
     machine: await machine(),
+    shapes: SHAPES.map(key),
     rows,
     ratios,
   };
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv;
+  const QUICK = argv.includes("--quick");
+  const JSON_OUT = argv.includes("--json");
+  const si = argv.indexOf("--systems");
+  const systems = si > 0 ? (argv[si + 1]!.split(",") as System[]) : W1_SYSTEMS;
+  const result = await runW1({ quick: QUICK, systems, log: (msg) => { if (!JSON_OUT) process.stderr.write(msg); } });
+  const { rows, ratios } = result;
+  const SHAPES = shapesFor(QUICK);
+  const RUNS = result.runs;
+  const SYSTEMS = W1_SYSTEMS.filter((s) => systems.includes(s));
   if (JSON_OUT) {
     process.stdout.write(JSON.stringify(result) + "\n");
     return;
   }
   const pad = (x: string, n: number) => x.padEnd(n);
-  console.log(`\nW1 sgemm, GFLOP/s (min / median / max of ${RUNS} runs of ≥ ${RUN_SECONDS} s), 1 thread each — ${result.machine.model}, ${result.machine.cpus} cpus, Node ${result.machine.node}, TF.js ${result.versions.tfjs}`);
+  console.log(`\nW1 sgemm, GFLOP/s (min / median / max of ${RUNS} runs of ≥ ${result.runSeconds} s), 1 thread each — ${result.machine.model}, ${result.machine.cpus} cpus, Node ${result.machine.node}, TF.js ${result.versions.tfjs}`);
   console.log(pad("shape", 16) + SYSTEMS.map((s) => pad(s, 24)).join("") + "ratios (medians)");
   for (const s of SHAPES) {
     const cells = SYSTEMS.map((sys) => {
@@ -146,4 +194,4 @@ async function main(): Promise<void> {
   console.log("(-bT: A·Bᵀ with B stored transposed; not part of W1, shown because every backward pass multiplies by a transpose.)");
 }
 
-await main();
+if (process.argv[1]?.endsWith("w1-matmul.ts")) await main();

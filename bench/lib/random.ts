@@ -19,3 +19,19 @@ export function uniform(n: number, seed: number): Float32Array {
   for (let i = 0; i < n; i++) out[i] = r();
   return out;
 }
+
+/**
+ * A permutation of 0..n−1 by Fisher–Yates from `rng` (the TF.js runs shuffle with it; tf.util.shuffle
+ * draws from Math.random and cannot be seeded).
+ */
+export function permutation(n: number, rng: () => number): Int32Array {
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    const t = p[i]!;
+    p[i] = p[j]!;
+    p[j] = t;
+  }
+  return p;
+}

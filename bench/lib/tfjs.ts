@@ -1,6 +1,6 @@
 /**
  * TF.js anchors for the benchmarks: tfjs-core with the cpu backend and the wasm backend (SIMD build, one
- * thread; the .wasm files are read from node_modules).
+ * thread; the .wasm files are read from node_modules). Training also needs ./tfjs-gradients.ts.
  */
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
