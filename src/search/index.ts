@@ -7,7 +7,7 @@ export { RandomSearch, type RandomSearchOptions } from "./random-search.js";
 export { BaseSearch, TrialError, type SearchOptions, type SearchLearner, type TrialEvent } from "./search-core.js";
 export {
   choice, uniform, logUniform, intUniform, isDistribution, sampleValue, expandGrid, gridAt, gridSize, sampleParams,
-  type Distribution, type ParamGrid, type ParamSpace, type Params, type SampledParams,
+  type Distribution, type ParamGrid, type ParamLists, type ParamSpace, type Params, type SampledParams,
 } from "./spaces.js";
 export { buildResults, formatResults, formatParam, type SearchResult } from "./results.js";
 export {

@@ -26,7 +26,12 @@ export type Distribution =
   | { type: "intUniform"; low: number; high: number };
 
 /** A grid: each parameter's candidate values (an array, or a `choice`); a list of grids is their union. */
-export type ParamGrid = Record<string, readonly unknown[] | Distribution> | readonly Record<string, readonly unknown[] | Distribution>[];
+export type ParamGrid = ParamLists | readonly ParamLists[];
+/**
+ * One grid: name → candidate values or a distribution. (`undefined` is allowed so that an array of grids with
+ * different names type-checks; such a name is skipped.)
+ */
+export type ParamLists = Record<string, readonly unknown[] | Distribution | undefined>;
 /** Where RandomSearch draws from: per parameter a list of values (drawn uniformly) or a distribution. */
 export type ParamSpace = ParamGrid;
 
@@ -107,8 +112,9 @@ export function sampleValue(d: Distribution, g: Generator): unknown {
   }
 }
 
-/** Python's sort of string keys (by code point), as scikit-learn sorts parameter names. */
-const sortedKeys = (o: object): string[] => Object.keys(o).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+/** Python's sort of string keys (by code point), as scikit-learn sorts parameter names; undefined values are skipped. */
+const sortedKeys = (o: object): string[] =>
+  Object.keys(o).filter((k) => (o as Record<string, unknown>)[k] !== undefined).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
 /** The grids of a ParamGrid as `[name, values][]` (names sorted), checked. */
 function gridLists(op: string, grid: ParamGrid): [string, readonly unknown[]][][] {
