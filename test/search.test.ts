@@ -166,6 +166,8 @@ test("errors: unknown parameter (names the valid ones), invalid value, empty gri
   await assert.rejects(new GridSearch({ module: new URL("./search-factory.ts", import.meta.url), export: "makeMlp" }, { init: [function ones() {}] }, { nJobs: 2 }).fit(moons.x, moons.y), /GridSearch: candidate 0 \{"init":"\[function ones\]"\} cannot be sent to a worker thread: settings must be plain data/);
   await assert.rejects(new GridSearch(clf, { alpha: [1] }, { cv: 3, validationFraction: 0.2 }).fit(x, y), /either cv .* or validationFraction/);
   await assert.rejects(new GridSearch(clf, { alpha: [1] }, { errorScore: "ignore" as never }).fit(x, y), /errorScore must be "raise" or a number/);
+  await assert.rejects(new GridSearch(clf, { alpha: [1] }, { fitOptions: { epochs: 3 } }).fit(x, y), /fitOptions applies to model factories; tune an estimator's own options instead \(e\.g\. maxIter/);
+  await assert.rejects(new GridSearch(clf, { alpha: [1] }, { scoring: "f1" }).fit(x, y), /scoring applies to model factories; an estimator is scored by its score method/);
   await assert.rejects(new GridSearch(clf, { alpha: [1] }, { cv: 200 }).fit(x, y), /cannot make the validation folds: stratifiedKFold: cannot make 200 folds from 150 samples/);
   await assert.rejects(new GridSearch(clf, { alpha: [1] }).fit(x, labels.slice(1)), /x has 150 samples but y has 149/);
   await assert.rejects(new GridSearch({ fit() {} } as never, { a: [1] }).fit(x, y), /the first argument must be an estimator/);

@@ -154,6 +154,7 @@ export abstract class BaseSearch<E extends SearchEstimator = SearchEstimator> {
     if (o.errorScore !== undefined && o.errorScore !== "raise" && typeof o.errorScore !== "number") throw new ValueError(`${op}: errorScore must be "raise" or a number (default NaN), got ${JSON.stringify(o.errorScore)}.`);
     if (o.verbose !== undefined && ![0, 1, 2].includes(o.verbose)) throw new ValueError(`${op}: verbose must be 0, 1 or 2, got ${String(o.verbose)}.`);
     if (o.scoring !== undefined && isEstimator(this.learner)) throw new ValueError(`${op}: scoring applies to model factories; an estimator is scored by its score method (accuracy for MLPClassifier, R² for MLPRegressor).`);
+    if (o.fitOptions !== undefined && isEstimator(this.learner)) throw new ValueError(`${op}: fitOptions applies to model factories; tune an estimator's own options instead (e.g. maxIter, batchSize).`);
   }
 
   /** The learner in-process, and as plain data for workers (null when it cannot go to a worker). */
