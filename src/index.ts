@@ -42,6 +42,8 @@ export * as io from "./io/index.js";
 export * as data from "./data/index.js";
 export * as estimators from "./estimators/index.js";
 export * as train from "./train/index.js";
+export * as search from "./search/index.js";
+export { GridSearch, RandomSearch } from "./search/index.js";
 export { Trainer } from "./train/trainer.js";
 export { EarlyStopping } from "./train/callbacks/early-stopping.js";
 export { MLPClassifier, MLPRegressor } from "./estimators/index.js";
