@@ -11,8 +11,6 @@ const FLOOR = 10, CEIL = 11, ROUND = 12, ERF = 13, EXPM1 = 14, LOG1P = 15, SIGMO
 const ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, MAXIMUM = 5, MINIMUM = 6;
 const EQ = 7, NE = 8, LT = 9, LE = 10, GT = 11, GE = 12;
 
-/** Scratch for the last 1–3 elements, so tails go through the same vector maths as the body. */
-const TAIL: usize = memory.data(16, 16);
 
 // @ts-ignore: decorator
 @inline
@@ -60,10 +58,17 @@ function unaryRun(op: i32, x: usize, out: usize, n: i32): void {
     v128.store(out + o, unaryV(op, v128.load(x + o)));
   }
   if (n4 < n) {
-    const rest = <usize>(n - n4) << 2;
-    memory.copy(TAIL, x + (<usize>n4 << 2), rest);
-    v128.store(TAIL, unaryV(op, v128.load(TAIL)));
-    memory.copy(out + (<usize>n4 << 2), TAIL, rest);
+    // The last 1–3 elements go through the same vector maths, lane by lane in a register (no static scratch:
+    // threads share the memory).
+    const rest = n - n4;
+    const px = x + (<usize>n4 << 2), po = out + (<usize>n4 << 2);
+    let v = v128.load32_zero(px);
+    if (rest > 1) v = v128.load32_lane(px, v, 1, 4);
+    if (rest > 2) v = v128.load32_lane(px, v, 2, 8);
+    const r = unaryV(op, v);
+    v128.store32_lane(po, r, 0);
+    if (rest > 1) v128.store32_lane(po, r, 1, 4);
+    if (rest > 2) v128.store32_lane(po, r, 2, 8);
   }
 }
 

@@ -125,12 +125,14 @@ function packB(b: usize, rsB: i32, csB: i32, kc: i32, nc: i32, dst: usize): void
 }
 
 /**
- * C[m×n] (contiguous, row-major) = A[m×k] · B[k×n], A and B read through element strides (rsA, csA),
- * (rsB, csB), so transposed operands need no copy. `scratch` holds gemmScratchBytes() bytes, 16-aligned.
+ * C[m×n] (row-major, row stride ldc floats) = A[m×k] · B[k×n], A and B read through element strides
+ * (rsA, csA), (rsB, csB), so transposed operands need no copy. `scratch` holds gemmScratchBytes() bytes,
+ * 16-aligned, and belongs to the calling thread. Each element of C is accumulated over k in the same order
+ * wherever its tile sits, so computing C in row or column slices (threads) gives the same bits.
  */
-export function gemmF32(m: i32, n: i32, k: i32, a: usize, rsA: i32, csA: i32, b: usize, rsB: i32, csB: i32, c: usize, scratch: usize): void {
+export function gemmF32(m: i32, n: i32, k: i32, a: usize, rsA: i32, csA: i32, b: usize, rsB: i32, csB: i32, c: usize, ldc: i32, scratch: usize): void {
   if (k == 0) {
-    memory.fill(c, 0, <usize>(m * n) << 2);
+    for (let r = 0; r < m; r++) memory.fill(c + (<usize>(r * ldc) << 2), 0, <usize>n << 2);
     return;
   }
   const apk = scratch;
@@ -151,14 +153,14 @@ export function gemmF32(m: i32, n: i32, k: i32, a: usize, rsA: i32, csA: i32, b:
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             const ap = apk + (<usize>(ir * kc) << 2);
-            const cp = c + (<usize>((ic + ir) * n + jc + jr) << 2);
+            const cp = c + (<usize>((ic + ir) * ldc + jc + jr) << 2);
             if (mr == MR && nr == NR) {
-              kernel4x8(kc, ap, bp, cp, n, acc);
+              kernel4x8(kc, ap, bp, cp, ldc, acc);
             } else {
               kernel4x8(kc, ap, bp, tile, NR, false);
               for (let r = 0; r < mr; r++) {
                 for (let q = 0; q < nr; q++) {
-                  const dst = cp + (<usize>(r * n + q) << 2);
+                  const dst = cp + (<usize>(r * ldc + q) << 2);
                   const t = load<f32>(tile + (<usize>(r * NR + q) << 2));
                   store<f32>(dst, acc ? load<f32>(dst) + t : t);
                 }

@@ -1,12 +1,15 @@
 /**
  * nabla's WebAssembly kernels (AssemblyScript, SIMD128). Built by `npm run build:wasm` into
- * src/backend/wasm/kernels-wasm.ts; the module imports its memory as env.memory and never allocates: the
- * TS side owns the heap above `heapBase()` and passes byte addresses.
+ * src/backend/wasm/kernels-wasm.ts; the module imports its memory as env.memory (shared between threads
+ * where the runtime allows; see scripts/build-wasm.mjs) and never allocates: the TS side owns the heap above
+ * `heapBase()` and passes byte addresses. No kernel writes static data, so any number of instances (one per
+ * thread) can run over one memory.
  */
 export { gemmF32, gemmScratchBytes } from "./gemm";
 export { unaryF32, binaryF32, where32 } from "./elementwise";
-export { reduceF32 } from "./reduce";
+export { reduceF32, reducePartial, reduceCombine } from "./reduce";
 export { stridedCopy, convert } from "./copy";
+export { runPart } from "./parallel";
 
 /** First byte the TS-side allocator may use (after the module's static data). */
 export function heapBase(): usize {

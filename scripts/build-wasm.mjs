@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Compiles the AssemblyScript kernels in assembly/ (SIMD128, -O3, stub runtime, imported memory) and writes
+// Compiles the AssemblyScript kernels in assembly/ (SIMD128, -O3, stub runtime, imported shared memory of at
+// most 65536 pages = 4 GiB; the loader flips the import to unshared where SharedArrayBuffer is missing) and writes
 // the .wasm as base64 into src/backend/wasm/kernels-wasm.ts, a generated and committed module, so that
 // `npm ci` needs no compiler and the bytes load in Node and browsers without fs or fetch.
 // Usage: `npm run build:wasm` (rewrite), `node scripts/build-wasm.mjs --check` (exit 1 if the committed
@@ -11,13 +12,15 @@ import { readFileSync, writeFileSync } from "node:fs";
 const OUT = "src/backend/wasm/kernels-wasm.ts";
 const ARGS = [
   "assembly/index.ts",
-  "--enable", "simd",
+  "--enable", "simd,threads",
   "-O3",
   "--runtime", "stub",
   "--noAssert",
   "--use", "abort=",
   "--importMemory",
   "--initialMemory", "1",
+  "--maximumMemory", "65536",
+  "--sharedMemory",
   "--outFile", "kernels.wasm",
 ];
 

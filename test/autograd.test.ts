@@ -236,7 +236,9 @@ function runTraining(args: string[]): Promise<MemoryReport> {
   const script = fileURLToPath(new URL("./helpers/memory-train.ts", import.meta.url));
   const root = fileURLToPath(new URL("..", import.meta.url));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", script, ...args], { cwd: root });
+    // The JS heap is the whole story on the TS backend, which this test is about (the wasm backend's own
+    // memory test is test/backend-wasm-memory.test.ts), so the child runs on "ts".
+    const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", script, ...args], { cwd: root, env: { ...process.env, NABLA_BACKEND: "ts" } });
     let out = "", err = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (err += d));

@@ -1,7 +1,7 @@
 /**
  * The WebAssembly backend: storage in one WebAssembly.Memory, float32 SIMD128 kernels compiled from
  * assembly/ (AssemblyScript), everything else through native data movement or the TS reference kernels.
- * Single-threaded. Memory needs no user code: storages are freed when their tensors are garbage-collected
+ * Large kernels run on worker threads over a shared memory (see threads.ts). Memory needs no user code: storages are freed when their tensors are garbage-collected
  * (FinalizationRegistry), or at once by `tensor.dispose()`. See docs/wasm.md.
  */
 import type { DType, TypedArray } from "../../dtype.js";
@@ -30,6 +30,31 @@ export class WasmBackend implements Backend<WasmStorage> {
 
   dispose(s: WasmStorage): void {
     this.rt.dispose(s);
+  }
+
+  /** Threads the kernels use now: 1 + ready workers, at most getNumThreads(); 1 without shared memory. */
+  get threads(): number {
+    return this.rt.threads;
+  }
+
+  /** Whether the memory is shared (SharedArrayBuffer), i.e. threads are possible. */
+  get shared(): boolean {
+    return this.rt.shared;
+  }
+
+  /** Workers started so far (they join the kernels once ready). */
+  get threadsStarted(): number {
+    return this.rt.threadSlots - 1;
+  }
+
+  /** Starts the worker threads now instead of at the first large kernel. */
+  startThreads(): void {
+    this.rt.startThreads();
+  }
+
+  /** Terminates the worker threads (idle workers never keep a Node process alive; this frees them early). */
+  stopThreads(): void {
+    this.rt.closeThreads();
   }
 
   /** Allocator figures: memory pages, bytes in live and in freed (reusable) blocks, live blocks. */

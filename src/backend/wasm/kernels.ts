@@ -11,9 +11,25 @@ import { fromTs, toTs } from "./fallback.js";
 import { BINARY_CODE, DTYPE_CODE, ELEM_BYTES, REDUCE_CODE, UNARY_CODE, isComparison } from "./opcodes.js";
 import type { WasmRuntime } from "./runtime.js";
 import type { WasmStorage, WasmView } from "./storage.js";
+import { MAX_PARTS } from "./threads.js";
 import { asGrid, coalesce } from "./views.js";
 
-const TS = new ts.TsBackend().kernels;
+/** The TS reference kernels (created on first fallback). */
+let tsKernels: Kernels<ts.TsStorage> | null = null;
+const TS = (): Kernels<ts.TsStorage> => (tsKernels ??= new ts.TsBackend().kernels);
+
+// Job kinds of assembly/parallel.ts.
+const JOB_GEMM = 0, JOB_UNARY = 1, JOB_BINARY = 2, JOB_WHERE = 3, JOB_REDUCE = 4, JOB_REDUCE_PARTIAL = 5;
+/** Elements below which element-wise kernels and reductions stay on one thread. */
+const ELEMENTWISE_MIN = 65536;
+/** Multiply-adds (m·n·k) below which a matmul stays on one thread. */
+const GEMM_MIN = 1 << 18;
+/** Last-axis sum/max/min of at least this many elements are cut into fixed LEN_CHUNK pieces (any thread count). */
+const LONG_LEN = 65536;
+/** Elements per piece (assembly/reduce.ts LEN_CHUNK). */
+const LEN_CHUNK = 16384;
+
+const roundUp = (x: number, m: number): number => Math.ceil(x / m) * m;
 
 /** Kernels bound to one runtime. */
 export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
@@ -35,21 +51,37 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
     return res;
   }
 
+  /** unaryF32 over n contiguous elements, split across threads when large. */
+  function unaryRun(op: number, x: number, out: number, n: number): void {
+    const t = rt.threadsFor(n, ELEMENTWISE_MIN);
+    if (t === 1) return k.unaryF32(op, x, out, n);
+    const chunk = roundUp(Math.ceil(n / t), 16);
+    rt.parallel([JOB_UNARY, op, x, out, n, chunk], Math.ceil(n / chunk), t);
+  }
+
+  /** binaryF32 over a grid, split by rows (or by columns of a single row) across threads when large. */
+  function binaryGrid(op: number, a: number, ar: number, ac: number, b: number, br: number, bc: number, out: number, rows: number, cols: number): void {
+    const t = rt.threadsFor(rows * cols, ELEMENTWISE_MIN);
+    if (t === 1) return k.binaryF32(op, a, ar, ac, b, br, bc, out, rows, cols);
+    const chunk = rows > 1 ? Math.ceil(rows / t) : roundUp(Math.ceil(cols / t), 16);
+    rt.parallel([JOB_BINARY, op, a, ar, ac, b, br, bc, out, rows, cols, chunk], Math.ceil((rows > 1 ? rows : cols) / chunk), t);
+  }
+
   function unary(op: UnaryOp, x: WasmView, out: DType): WasmStorage {
     const native = x.storage.dtype === "float32" && (op === "logicalNot" ? out === "bool" : out === "float32");
-    if (!native) return fromTs(rt, TS.unary(op, toTs(rt, x), out));
+    if (!native) return fromTs(rt, TS().unary(op, toTs(rt, x), out));
     const n = sizeOf(x.shape);
     const res = rt.alloc(out, n);
     if (n === 0) return res;
     if (isContiguous(x.shape, x.strides)) {
-      k.unaryF32(UNARY_CODE[op], rt.addr(x), res.ptr, n);
+      unaryRun(UNARY_CODE[op], rt.addr(x), res.ptr, n);
     } else if (out === "float32") {
       // Gather into the output, then transform it in place.
       rt.gatherTo(x, res.ptr);
-      k.unaryF32(UNARY_CODE[op], res.ptr, res.ptr, n);
+      unaryRun(UNARY_CODE[op], res.ptr, res.ptr, n);
     } else {
       const src = rt.contiguous(x);
-      k.unaryF32(UNARY_CODE[op], src.ptr, res.ptr, n);
+      unaryRun(UNARY_CODE[op], src.ptr, res.ptr, n);
       rt.release(src.ptr, src.free);
     }
     return res;
@@ -64,7 +96,7 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
   function binary(op: BinaryOp, a: WasmView, b: WasmView, out: DType): WasmStorage {
     const f32 = a.storage.dtype === "float32" && b.storage.dtype === "float32";
     const native = f32 && out === (isComparison(op) ? "bool" : "float32");
-    if (!native) return fromTs(rt, TS.binary(op, toTs(rt, a), toTs(rt, b), out));
+    if (!native) return fromTs(rt, TS().binary(op, toTs(rt, a), toTs(rt, b), out));
     const n = sizeOf(a.shape);
     const res = rt.alloc(out, n);
     if (n === 0) return res;
@@ -79,7 +111,7 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
       c = { shape: [n], strides: [[1], [1]] };
     }
     const g = asGrid(c)!;
-    k.binaryF32(BINARY_CODE[op], ta.ptr, g.rs[0]!, g.cs[0]!, tb.ptr, g.rs[1]!, g.cs[1]!, res.ptr, g.rows, g.cols);
+    binaryGrid(BINARY_CODE[op], ta.ptr, g.rs[0]!, g.cs[0]!, tb.ptr, g.rs[1]!, g.cs[1]!, res.ptr, g.rows, g.cols);
     if (ta.free) rt.release(ta.ptr, ta.free);
     if (tb.free) rt.release(tb.ptr, tb.free);
     return res;
@@ -88,7 +120,7 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
   function where(cond: WasmView, a: WasmView, b: WasmView, out: DType): WasmStorage {
     const d = a.storage.dtype;
     const native = cond.storage.dtype === "bool" && d === b.storage.dtype && d === out && (d === "float32" || d === "int32");
-    if (!native) return fromTs(rt, TS.where(toTs(rt, cond), toTs(rt, a), toTs(rt, b), out));
+    if (!native) return fromTs(rt, TS().where(toTs(rt, cond), toTs(rt, a), toTs(rt, b), out));
     const n = sizeOf(a.shape);
     const res = rt.alloc(out, n);
     if (n === 0) return res;
@@ -100,7 +132,14 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
       c = { shape: [n], strides: [[1], [1], [1]] };
     }
     const g = asGrid(c)!;
-    k.where32(t[0]!.ptr, g.rs[0]!, g.cs[0]!, t[1]!.ptr, g.rs[1]!, g.cs[1]!, t[2]!.ptr, g.rs[2]!, g.cs[2]!, res.ptr, g.rows, g.cols);
+    const args = [t[0]!.ptr, g.rs[0]!, g.cs[0]!, t[1]!.ptr, g.rs[1]!, g.cs[1]!, t[2]!.ptr, g.rs[2]!, g.cs[2]!, res.ptr, g.rows, g.cols] as const;
+    const threads = rt.threadsFor(n, ELEMENTWISE_MIN);
+    if (threads === 1) {
+      k.where32(...args);
+    } else {
+      const chunk = g.rows > 1 ? Math.ceil(g.rows / threads) : roundUp(Math.ceil(g.cols / threads), 16);
+      rt.parallel([JOB_WHERE, ...args, chunk], Math.ceil((g.rows > 1 ? g.rows : g.cols) / chunk), threads);
+    }
     for (const x of t) if (x.free) rt.release(x.ptr, x.free);
     return res;
   }
@@ -108,7 +147,7 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
   function reduce(op: ReduceOp, x: WasmView, axes: readonly number[], out: DType): WasmStorage {
     const arg = op === "argmax" || op === "argmin";
     const native = x.storage.dtype === "float32" && out === (arg ? "int32" : "float32");
-    if (!native) return fromTs(rt, TS.reduce(op, toTs(rt, x), axes, out));
+    if (!native) return fromTs(rt, TS().reduce(op, toTs(rt, x), axes, out));
     const nd = x.shape.length;
     const reduced = (d: number): boolean => axes.includes(d);
     const outer = sizeOf(x.shape.filter((_, d) => !reduced(d)));
@@ -137,9 +176,41 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
       rt.stridedCopy(4, shape, rt.addr(x), order.map((d) => x.strides[d]!), ptr, contiguousStrides(shape));
       src = { ptr, free: bytes };
     }
-    k.reduceF32(REDUCE_CODE[op], src.ptr, before, len, after, res.ptr);
+    reduceBlock(op, src.ptr, before, len, after, res.ptr);
     if (src.free) rt.release(src.ptr, src.free);
     return res;
+  }
+
+  /**
+   * reduceF32 over a contiguous [outer, len, inner] block, threaded when large. Every output is computed
+   * by the same operations whatever the thread count: threads take whole rows or whole columns of outputs,
+   * and a long last-axis sum/max/min is always cut into the same LEN_CHUNK pieces, combined in one fixed
+   * order (also on one thread).
+   */
+  function reduceBlock(op: ReduceOp, x: number, outer: number, len: number, inner: number, out: number): void {
+    const code = REDUCE_CODE[op];
+    const total = outer * len * inner;
+    if (inner === 1 && len >= LONG_LEN && (op === "sum" || op === "max" || op === "min")) {
+      const perRow = Math.ceil(len / LEN_CHUNK);
+      const pieces = outer * perRow;
+      const partials = rt.temp(pieces * 4);
+      const t = rt.threadsFor(total, ELEMENTWISE_MIN);
+      const group = Math.ceil(pieces / MAX_PARTS);
+      rt.parallel([JOB_REDUCE_PARTIAL, code, x, len, partials, group, pieces], Math.ceil(pieces / group), t);
+      k.reduceCombine(code, partials, outer, perRow, out);
+      rt.release(partials, pieces * 4);
+      return;
+    }
+    const t = rt.threadsFor(total, ELEMENTWISE_MIN);
+    if (t > 1 && outer >= 2) {
+      const chunk = Math.ceil(outer / t);
+      rt.parallel([JOB_REDUCE, code, x, outer, len, inner, out, 0, chunk], Math.ceil(outer / chunk), t);
+    } else if (t > 1 && inner >= 64) {
+      const chunk = roundUp(Math.ceil(inner / t), 4);
+      rt.parallel([JOB_REDUCE, code, x, outer, len, inner, out, 1, chunk], Math.ceil(inner / chunk), t);
+    } else {
+      k.reduceF32(code, x, outer, len, inner, inner, out);
+    }
   }
 
   /** Storage offset of each matrix of a batched view (batch dims = all but the last two). */
@@ -161,19 +232,30 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
 
   function matmul(a: WasmView, b: WasmView, out: DType): WasmStorage {
     const native = a.storage.dtype === "float32" && b.storage.dtype === "float32" && out === "float32";
-    if (!native) return fromTs(rt, TS.matmul(toTs(rt, a), toTs(rt, b), out));
+    if (!native) return fromTs(rt, TS().matmul(toTs(rt, a), toTs(rt, b), out));
     const nd = a.shape.length;
     const M = a.shape[nd - 2]!, K = a.shape[nd - 1]!, N = b.shape[nd - 1]!;
     const batch = a.shape.slice(0, nd - 2);
     const res = rt.alloc(out, sizeOf(batch) * M * N);
     if (res.size === 0) return res;
-    const scratch = rt.gemmScratchPtr();
+    const t = rt.threadsFor(M * N * K, GEMM_MIN);
+    const scratch = rt.gemmScratchPtr(t === 1 ? 1 : rt.threadSlots);
     const ao = batchOffsets(a, batch), bo = batchOffsets(b, batch);
     const pa = rt.addr(a) - a.offset * 4, pb = rt.addr(b) - b.offset * 4;
     const [rsA, csA] = [a.strides[nd - 2]!, a.strides[nd - 1]!];
     const [rsB, csB] = [b.strides[nd - 2]!, b.strides[nd - 1]!];
+    // Threads take slices of C's rows (or columns, when C is wide and short): every element of C is
+    // accumulated in the same order in any slice, so the bits do not depend on the thread count.
+    const byCols = Math.ceil(N / 8) > Math.ceil(M / 4);
+    const chunk = byCols ? roundUp(Math.ceil(N / t), 8) : roundUp(Math.ceil(M / t), 4);
+    const parts = Math.ceil((byCols ? N : M) / chunk);
     for (let i = 0; i < ao.length; i++) {
-      k.gemmF32(M, N, K, pa + ao[i]! * 4, rsA, csA, pb + bo[i]! * 4, rsB, csB, res.ptr + i * M * N * 4, scratch);
+      const c = res.ptr + i * M * N * 4;
+      if (t === 1) {
+        k.gemmF32(M, N, K, pa + ao[i]! * 4, rsA, csA, pb + bo[i]! * 4, rsB, csB, c, N, scratch);
+      } else {
+        rt.parallel([JOB_GEMM, M, N, K, pa + ao[i]! * 4, rsA, csA, pb + bo[i]! * 4, rsB, csB, c, N, scratch, k.gemmScratchBytes(), byCols ? 1 : 0, chunk], parts, t);
+      }
     }
     return res;
   }
@@ -185,11 +267,11 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
     const eb = ELEM_BYTES[x.storage.dtype];
     const idx = toTs(rt, index); // first: reading the index may grow the memory, which detaches earlier views of it
     const inPlace = { storage: new ts.TsStorage(rt.arrays()[x.storage.dtype], x.storage.dtype), shape: x.shape, strides: x.strides, offset: rt.addr(x) / eb };
-    return fromTs(rt, TS.gather(inPlace, dim, idx));
+    return fromTs(rt, TS().gather(inPlace, dim, idx));
   }
 
   function scatterAdd(base: WasmView, dim: number, index: WasmView, src: WasmView): WasmStorage {
-    return fromTs(rt, TS.scatterAdd(toTs(rt, base), dim, toTs(rt, index), toTs(rt, src)));
+    return fromTs(rt, TS().scatterAdd(toTs(rt, base), dim, toTs(rt, index), toTs(rt, src)));
   }
 
   function cat(xs: readonly WasmView[], dim: number, out: DType): WasmStorage {

@@ -1,13 +1,15 @@
 /**
  * One instance of the kernel module with its memory, allocator and the helpers every kernel needs:
  * allocating storages (freed by dispose or a FinalizationRegistry), addressing views, gathering a strided
- * view into contiguous memory, and typed-array windows onto the memory.
+ * view into contiguous memory, typed-array windows onto the memory, and running a job's parts on the
+ * thread pool (created on first use where the memory is shared).
  */
 import { allocArray, type DType, type TypedArray } from "../../dtype.js";
 import { ValueError } from "../../errors.js";
 import { isContiguous, sizeOf } from "../../shape.js";
 import { WasmHeap } from "./heap.js";
 import { loadKernelsSync, type KernelExports } from "./module.js";
+import { getNumThreads, MAX_PARTS, ThreadPool } from "./threads.js";
 import { ELEM_BYTES } from "./opcodes.js";
 import { Reclaimer } from "./reclaim.js";
 import { WasmStorage, type WasmView } from "./storage.js";
@@ -15,6 +17,9 @@ import { coalesce } from "./views.js";
 
 /** Most dims a view may have (the strided-copy metadata area is sized for it). */
 const MAX_DIMS = 64;
+
+/** i32 slots of the job record. */
+const JOB_SLOTS = 32;
 
 /** Bytes allocated between forced collections (or the live bytes, if larger); see reclaim.ts. */
 const COLLECT_BUDGET = 64 * 2 ** 20;
@@ -24,18 +29,29 @@ export class WasmRuntime {
   readonly k: KernelExports;
   readonly heap: WasmHeap;
   readonly reclaimer: Reclaimer;
+  /** Whether the memory is shared, so kernels can run on worker threads. */
+  readonly shared: boolean;
   /** 4 × MAX_DIMS i32 for stridedCopy's shape/strides/counters. */
   private readonly meta: number;
+  /** The job record of threaded kernels (JOB_SLOTS i32; see assembly/parallel.ts). */
+  private readonly job: number;
+  private readonly module: WebAssembly.Module;
+  private pool: ThreadPool | null = null;
+  private poolFailed = false;
   private gemmScratch = -1;
+  private gemmScratchThreads = 0;
   private buf: ArrayBuffer | null = null;
   private views: { float32: Float32Array; float64: Float64Array; int32: Int32Array; bool: Uint8Array } | null = null;
 
   constructor() {
-    const { memory, exports } = loadKernelsSync();
+    const { memory, exports, module, shared } = loadKernelsSync();
     this.memory = memory;
     this.k = exports;
+    this.module = module;
+    this.shared = shared;
     this.heap = new WasmHeap(memory, exports.heapBase());
     this.meta = this.heap.alloc(4 * 4 * MAX_DIMS);
+    this.job = this.heap.alloc(4 * JOB_SLOTS);
     // The held value must not reference the storage, or it would never be collected.
     this.reclaimer = new Reclaimer((h) => this.heap.free(h.ptr, h.bytes), COLLECT_BUDGET, () => this.heap.liveBytes);
   }
@@ -85,10 +101,73 @@ export class WasmRuntime {
     return s.ptr + v.offset * ELEM_BYTES[s.dtype];
   }
 
-  /** Bytes of gemm packing scratch, allocated once. */
-  gemmScratchPtr(): number {
-    if (this.gemmScratch < 0) this.gemmScratch = this.heap.alloc(this.k.gemmScratchBytes());
+  /** gemm packing scratch for `threads` threads (gemmScratchBytes() each, consecutive), kept between calls. */
+  gemmScratchPtr(threads: number): number {
+    if (threads > this.gemmScratchThreads) {
+      const bytes = this.k.gemmScratchBytes();
+      if (this.gemmScratch >= 0) this.heap.free(this.gemmScratch, bytes * this.gemmScratchThreads);
+      this.gemmScratch = this.heap.alloc(bytes * threads);
+      this.gemmScratchThreads = threads;
+    }
     return this.gemmScratch;
+  }
+
+  /**
+   * Threads a kernel of this size may use now: 1 below `minWork` units of work, where the memory is not
+   * shared or workers cannot start; else `getNumThreads()` (the workers are started on the first call).
+   */
+  threadsFor(work: number, minWork: number): number {
+    if (work < minWork || !this.shared || this.poolFailed) return 1;
+    const want = getNumThreads();
+    if (want <= 1) return 1;
+    if (this.pool === null) this.pool = new ThreadPool(this.module, this.memory, this.job, (j, p, t) => this.k.runPart(j, p, t));
+    if (this.pool.started < want - 1 && !this.pool.grow(want - 1)) {
+      if (this.pool.started === 0) this.poolFailed = true;
+    }
+    return Math.min(want, 1 + this.pool.ready);
+  }
+
+  /** Threads in use: 1 + the ready workers (capped at getNumThreads()), 1 without shared memory. */
+  get threads(): number {
+    if (!this.shared || this.pool === null) return 1;
+    return Math.min(getNumThreads(), 1 + this.pool.ready);
+  }
+
+  /** Starts the workers now (instead of at the first big kernel); they report ready asynchronously. */
+  startThreads(): void {
+    this.threadsFor(Infinity, 0);
+  }
+
+  /** Thread ids in use so far (the caller is 0, workers 1 … started): the gemm scratch slots needed. */
+  get threadSlots(): number {
+    return 1 + (this.pool?.started ?? 0);
+  }
+
+  /** Workers that have started and report ready (0 before the first threaded kernel). */
+  get readyWorkers(): number {
+    return this.pool?.ready ?? 0;
+  }
+
+  /**
+   * Runs parts 0 … parts-1 of a job (slot values as assembly/parallel.ts lays them out) on the calling
+   * thread alone (`threads` = 1) or with the workers.
+   */
+  parallel(slots: readonly number[], parts: number, threads: number): void {
+    const i32 = this.arrays().int32;
+    const at = this.job >> 2;
+    for (let i = 0; i < slots.length; i++) i32[at + i] = slots[i]!;
+    if (threads <= 1 || parts <= 1 || this.pool === null) {
+      for (let p = 0; p < parts; p++) this.k.runPart(this.job, p, 0);
+    } else {
+      if (parts > MAX_PARTS) throw new RangeError(`wasm backend: a job of ${parts} parts (at most ${MAX_PARTS})`);
+      this.pool.runParts(parts);
+    }
+  }
+
+  /** Stops the workers (they are also stopped when the process exits). */
+  closeThreads(): void {
+    this.pool?.close();
+    this.pool = null;
   }
 
   /**

@@ -1,0 +1,108 @@
+/**
+ * Slices of the kernels for worker threads. The TS side writes a job record (i32 slots) into the shared
+ * memory and every thread, the caller included, claims part numbers and calls `runPart(job, part, thread)`.
+ * A part never depends on which thread runs it (scratch is per thread), so results are the same for any
+ * thread count. Layout of each job kind, slot 0 being the kind, is written next to its case.
+ */
+import { gemmF32 } from "./gemm";
+import { binaryF32, unaryF32, where32 } from "./elementwise";
+import { reduceF32, reducePartial } from "./reduce";
+
+const GEMM = 0, UNARY = 1, BINARY = 2, WHERE = 3, REDUCE = 4, REDUCE_PARTIAL = 5;
+const LOGICAL_NOT = 17, EQ = 7;
+
+// @ts-ignore: decorator
+@inline
+function arg(job: usize, i: i32): i32 {
+  return load<i32>(job + (<usize>i << 2));
+}
+
+// @ts-ignore: decorator
+@inline
+function addr(job: usize, i: i32): usize {
+  return <usize>load<u32>(job + (<usize>i << 2));
+}
+
+/** Byte offset of `count` elements of `bytes` each, for signed counts (wraps like the address arithmetic). */
+// @ts-ignore: decorator
+@inline
+function off(count: i32, shift: i32): usize {
+  return <usize>(count << shift);
+}
+
+/** Runs part `part` of the job at `job` on thread `thread` (0 = the caller; selects the gemm scratch). */
+export function runPart(job: usize, part: i32, thread: i32): void {
+  switch (arg(job, 0)) {
+    case GEMM: {
+      // m n k a rsA csA b rsB csB c ldc scratch scratchStride splitCols chunk
+      const m = arg(job, 1), n = arg(job, 2), k = arg(job, 3);
+      let a = addr(job, 4), b = addr(job, 7), c = addr(job, 10);
+      const rsA = arg(job, 5), csA = arg(job, 6), rsB = arg(job, 8), csB = arg(job, 9), ldc = arg(job, 11);
+      const scratch = addr(job, 12) + <usize>thread * addr(job, 13);
+      const chunk = arg(job, 15), s = part * chunk;
+      if (arg(job, 14) != 0) {
+        const cnt = min(chunk, n - s);
+        if (cnt > 0) gemmF32(m, cnt, k, a, rsA, csA, b + off(s * csB, 2), rsB, csB, c + off(s, 2), ldc, scratch);
+      } else {
+        const cnt = min(chunk, m - s);
+        if (cnt > 0) gemmF32(cnt, n, k, a + off(s * rsA, 2), rsA, csA, b, rsB, csB, c + off(s * ldc, 2), ldc, scratch);
+      }
+      break;
+    }
+    case UNARY: {
+      // op x out n chunk
+      const op = arg(job, 1), n = arg(job, 4), chunk = arg(job, 5), s = part * chunk;
+      const cnt = min(chunk, n - s);
+      const outShift = op == LOGICAL_NOT ? 0 : 2;
+      if (cnt > 0) unaryF32(op, addr(job, 2) + off(s, 2), addr(job, 3) + off(s, outShift), cnt);
+      break;
+    }
+    case BINARY: {
+      // op a ar ac b br bc out rows cols chunk (rows when rows > 1, else columns)
+      const op = arg(job, 1), ar = arg(job, 3), ac = arg(job, 4), br = arg(job, 6), bc = arg(job, 7);
+      const rows = arg(job, 9), cols = arg(job, 10), chunk = arg(job, 11), s = part * chunk;
+      const outShift = op >= EQ ? 0 : 2;
+      if (rows > 1) {
+        const cnt = min(chunk, rows - s);
+        if (cnt > 0) binaryF32(op, addr(job, 2) + off(s * ar, 2), ar, ac, addr(job, 5) + off(s * br, 2), br, bc, addr(job, 8) + off(s * cols, outShift), cnt, cols);
+      } else {
+        const cnt = min(chunk, cols - s);
+        if (cnt > 0) binaryF32(op, addr(job, 2) + off(s * ac, 2), ar, ac, addr(job, 5) + off(s * bc, 2), br, bc, addr(job, 8) + off(s, outShift), 1, cnt);
+      }
+      break;
+    }
+    case WHERE: {
+      // cond cr cc a ar ac b br bc out rows cols chunk
+      const cr = arg(job, 2), cc = arg(job, 3), ar = arg(job, 5), ac = arg(job, 6), br = arg(job, 8), bc = arg(job, 9);
+      const rows = arg(job, 11), cols = arg(job, 12), chunk = arg(job, 13), s = part * chunk;
+      if (rows > 1) {
+        const cnt = min(chunk, rows - s);
+        if (cnt > 0) where32(addr(job, 1) + off(s * cr, 0), cr, cc, addr(job, 4) + off(s * ar, 2), ar, ac, addr(job, 7) + off(s * br, 2), br, bc, addr(job, 10) + off(s * cols, 2), cnt, cols);
+      } else {
+        const cnt = min(chunk, cols - s);
+        if (cnt > 0) where32(addr(job, 1) + off(s * cc, 0), cr, cc, addr(job, 4) + off(s * ac, 2), ar, ac, addr(job, 7) + off(s * bc, 2), br, bc, addr(job, 10) + off(s, 2), 1, cnt);
+      }
+      break;
+    }
+    case REDUCE: {
+      // op x outer len inner out splitCols chunk
+      const op = arg(job, 1), outer = arg(job, 3), len = arg(job, 4), inner = arg(job, 5), chunk = arg(job, 8), s = part * chunk;
+      if (arg(job, 7) != 0) {
+        const cnt = min(chunk, inner - s);
+        if (cnt > 0) reduceF32(op, addr(job, 2) + off(s, 2), outer, len, cnt, inner, addr(job, 6) + off(s, 2));
+      } else {
+        const cnt = min(chunk, outer - s);
+        if (cnt > 0) reduceF32(op, addr(job, 2) + off(s * len * inner, 2), cnt, len, inner, inner, addr(job, 6) + off(s * inner, 2));
+      }
+      break;
+    }
+    case REDUCE_PARTIAL: {
+      // op x len partials group pieces: part p computes pieces [p·group, (p+1)·group)
+      const group = arg(job, 5), pieces = arg(job, 6);
+      const end = min(pieces, (part + 1) * group);
+      for (let q = part * group; q < end; q++) reducePartial(arg(job, 1), addr(job, 2), arg(job, 3), q, addr(job, 4));
+      break;
+    }
+    default: break;
+  }
+}
