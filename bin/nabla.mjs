@@ -31,5 +31,12 @@ if (choice === "dist" || (choice !== "src" && !(existsSync(fileURLToPath(source)
   register();
   entry = source;
 }
+// A closed pipe (`nabla predict ... | head`) ends the command quietly instead of with an EPIPE stack.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e) => {
+    if (e.code !== "EPIPE") throw e;
+    process.exit(process.exitCode ?? 0);
+  });
+}
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));

@@ -196,7 +196,7 @@ describe("nabla CLI", { concurrency: 3 }, () => {
       const cwd = mkdtempSync(join(dir, "digits-"));
       const r = await nabla(["train"], { cwd });
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /data: {3}digits \(built-in, 1,797 8×8 images\): 1,797 rows, 64 features/);
+      assert.match(r.stdout, /data: {3}digits \(built-in 8×8 images of handwritten digits\): 1,797 rows, 64 features/);
       assert.match(r.stdout, /^Epoch 1\/40 - 45\/45 - /m);
       const m = /^accuracy +([\d.]+)% +([\d.]+)%$/m.exec(r.stdout);
       assert.ok(m, r.stdout);

@@ -31,10 +31,10 @@ const help: CommandHelp = {
   examples: ["nabla info nabla-model", "nabla info nabla-model --json"],
 };
 
-/** A list shortened to its first and last items: `a, b, c, ..., y, z (26)`. */
+/** A list shortened to its first and last items: `a, b, c, ..., x, y, z`. */
 export function shortList(items: readonly unknown[], keep = 3): string {
   const s = items.map(String);
-  return s.length <= 2 * keep + 1 ? s.join(", ") : `${s.slice(0, keep).join(", ")}, ..., ${s.slice(-keep).join(", ")} (${s.length})`;
+  return s.length <= 2 * keep + 1 ? s.join(", ") : `${s.slice(0, keep).join(", ")}, ..., ${s.slice(-keep).join(", ")}`;
 }
 
 /** The input width of a model: the first module that has `inFeatures` (a Linear), if any. */
@@ -68,7 +68,7 @@ export async function infoCommand(argv: readonly string[], io: CliIO): Promise<n
 
   p.say(`model:      ${dir}  (nabla model format ${file.formatVersion}, written by nabla ${file.nablaVersion ?? "?"}${meta.createdBy ? ` / ${meta.createdBy}` : ""}${meta.createdAt ? `, ${meta.createdAt}` : ""})`);
   if (meta.task) {
-    const classes = meta.classes ? `, ${meta.classes.length} classes (${shortList(meta.classes)})` : "";
+    const classes = meta.classes ? `, ${meta.classes.length} classes (${shortList(meta.classes, 6)})` : "";
     p.say(`task:       ${meta.task}: target "${meta.targetName}"${classes}`);
   }
   if (meta.featureNames) p.say(`features:   ${meta.featureNames.length} (${shortList(meta.featureNames)})`);

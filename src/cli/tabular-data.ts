@@ -67,7 +67,7 @@ export function digitsData(): TabularData {
   const d = loadDigits();
   return {
     x: d.x, y: d.y, featureNames: d.featureNames, targetName: "digit", task: "classify",
-    classes: d.targetNames.map(Number), source: "digits (built-in, 1,797 8×8 images)", taskNote: "10 classes",
+    classes: d.targetNames.map(Number), source: "digits (built-in 8×8 images of handwritten digits)", taskNote: "10 classes",
   };
 }
 
