@@ -252,6 +252,7 @@ describe("nabla CLI", { concurrency: 3 }, () => {
       { name: "regress on text labels", args: ["train", "--data", "cls.csv", "--task", "regress"], code: 1, message: /^nabla train: cls\.csv: line 2, column 4 \("label"\): --task regress needs a numeric target, got "a"; use --task classify/ },
       { name: "classify a continuous column", args: ["train", "--data", "reg.csv", "--task", "classify"], code: 1, message: /^nabla train: --task classify: the target "y" holds non-integer numbers .* use --task regress/ },
       { name: "classify a column of 300 integers", args: ["train", "--data", "many-ints.csv", "--task", "classify"], code: 1, message: /^nabla train: --task classify: the target "y" has 300 distinct values in 300 rows, which looks continuous rather than classes; use --task regress$/ },
+      { name: "training that diverges", args: ["train", "--data", "reg.csv", "--optimizer", "sgd", "--lr", "1e6", "--backend", "ts"], code: 1, message: /^nabla train: training diverged: the loss became non-finite in epoch 1, batch \d+ .*; lower the learning rate \(--lr 1000000\)/ },
       { name: "unknown flag (did you mean)", args: ["train", "--epoch", "5"], code: 2, message: /^nabla train: unknown flag --epoch; did you mean --epochs\?/ },
       { name: "bad flag value", args: ["train", "--lr", "fast"], code: 2, message: /^nabla train: --lr expects a number, got "fast"$/ },
       { name: "out-of-range flag value", args: ["train", "--val-split", "1.5"], code: 2, message: /^nabla train: --val-split expects a number ≥ 0 and < 1, got "1\.5"$/ },

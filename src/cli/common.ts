@@ -3,6 +3,7 @@
  * for the one JSON line), the backend choice, and flags several commands take.
  */
 import { setBackend, backendName } from "../backend/registry.js";
+import { wasmSimdSupported } from "../backend/wasm/module.js";
 import type { WritableLike } from "../train/callbacks/progress-bar.js";
 import { flag } from "./args.js";
 import { InputError } from "./errors.js";
@@ -38,21 +39,12 @@ export const BACKENDS = ["auto", "wasm", "ts"] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
 /**
- * Selects the compute backend: "auto" is wasm (SIMD) when the runtime has it, else the TS reference backend.
- * The wasm backend is imported only when chosen.
+ * Selects the compute backend: "auto" keeps the library's default (wasm where WebAssembly SIMD exists, else
+ * ts; the NABLA_BACKEND environment variable overrides it), "ts" and "wasm" choose one. Returns its name.
  */
-export async function selectBackend(choice: BackendChoice): Promise<string> {
-  if (choice === "ts") {
-    setBackend("ts");
-    return backendName();
-  }
-  const { useWasm, wasmSimdSupported } = await import("../backend/wasm/index.js");
-  if (wasmSimdSupported()) {
-    useWasm();
-    setBackend("wasm");
-  } else if (choice === "wasm") {
-    throw new InputError("--backend wasm: this runtime has no WebAssembly SIMD; use --backend ts");
-  } else setBackend("ts");
+export function selectBackend(choice: BackendChoice): string {
+  if (choice === "wasm" && !wasmSimdSupported()) throw new InputError("--backend wasm: this runtime has no WebAssembly SIMD; use --backend ts");
+  if (choice !== "auto") setBackend(choice);
   return backendName();
 }
 
@@ -62,7 +54,7 @@ export const outputFlags = {
   quiet: flag.bool("print nothing but errors (and the --json line)"),
 };
 
-export const backendFlag = flag.choice("compute backend: auto = wasm when available, else ts", BACKENDS, { default: "auto" as BackendChoice });
+export const backendFlag = flag.choice("compute backend: auto = the default (wasm where WebAssembly SIMD exists, else ts; NABLA_BACKEND overrides)", BACKENDS, { default: "auto" as BackendChoice });
 
 /** A count with thousands separators: 1,797. */
 export const count = (n: number): string => n.toLocaleString("en-US");

@@ -41,7 +41,7 @@ export async function evaluateCommand(argv: readonly string[], io: CliIO): Promi
   if (f.model === undefined) throw new UsageError("--model DIR is required (a directory written by nabla train)");
   if (f.data === undefined) throw new UsageError("--data FILE.csv is required (rows with the model's features and the target)");
   const p = printer(io, f);
-  await selectBackend(f.backend);
+  selectBackend(f.backend);
   const b = await loadBundle(f.model);
   const table = await readTable(f.data);
   const target = f.target ?? b.meta.targetName;

@@ -17,6 +17,8 @@ import type { Module } from "../nn/module.js";
 import { Trainer } from "../train/trainer.js";
 import { resolveLoss, type LossFn, type OptimizerName } from "../train/compile.js";
 import { EarlyStopping } from "../train/callbacks/early-stopping.js";
+import { TerminateOnNaN } from "../train/callbacks/terminate-on-nan.js";
+import { InputError } from "./errors.js";
 import { ProgressBar, type WritableLike } from "../train/callbacks/progress-bar.js";
 import type { Callback } from "../train/callbacks/callback.js";
 import type { History } from "../train/history.js";
@@ -97,14 +99,28 @@ export async function fitMlp(hp: Hyper, d: SplitData, { task, outFeatures, seed,
   const trainer = new Trainer(model, { optimizer: { name: hp.optimizer, lr: hp.lr }, loss, metrics: [task === "classify" ? "accuracy" : "r2"] });
   const hasVal = d.xVal !== undefined && d.yVal !== undefined;
   const stop = hasVal && hp.earlyStopping > 0 ? new EarlyStopping({ monitor: "valLoss", patience: hp.earlyStopping, restoreBestWeights: true }) : undefined;
-  const history = await trainer.fit(d.xTrain, d.yTrain, {
-    epochs: hp.epochs,
-    batchSize: hp.batchSize,
-    validationData: hasVal ? [d.xVal!, d.yVal!] : undefined,
-    seed,
-    verbose: 0,
-    callbacks: [...(stop ? [stop] : []), ...(progress ? [new ProgressBar({ stream: progress })] : []), ...callbacks],
-  });
+  const nan = new TerminateOnNaN({ stream: null });
+  const diverged = (): InputError => {
+    if (progress) progress.write("\n");
+    const op = nan.report?.op ? ` (the first non-finite value came from "${nan.report.op}")` : "";
+    return new InputError(`training diverged: the loss became non-finite in epoch ${nan.at!.epoch + 1}, batch ${nan.at!.batch + 1}${op}; ` +
+      `lower the learning rate (--lr ${hp.lr}), or check the data for extreme values`);
+  };
+  let history: History;
+  try {
+    history = await trainer.fit(d.xTrain, d.yTrain, {
+      epochs: hp.epochs,
+      batchSize: hp.batchSize,
+      validationData: hasVal ? [d.xVal!, d.yVal!] : undefined,
+      seed,
+      verbose: 0,
+      callbacks: [nan, ...(stop ? [stop] : []), ...(progress ? [new ProgressBar({ stream: progress })] : []), ...callbacks],
+    });
+  } catch (e) {
+    // After a non-finite training loss, validating the diverged weights fails too; report the cause.
+    throw nan.at ? diverged() : e;
+  }
+  if (nan.at) throw diverged();
   const epochsRun = history.epoch.length;
   return { model, history, epochsRun, keptEpoch: stop && stop.bestEpoch >= 0 ? stop.bestEpoch : epochsRun - 1, stoppedEarly: epochsRun < hp.epochs };
 }

@@ -60,7 +60,7 @@ export async function predictCommand(argv: readonly string[], io: CliIO): Promis
     const st = await fs.stat(f.out).catch(() => null);
     if (st?.isDirectory()) throw new InputError(`--out: ${f.out} is a directory; give a file name such as ${f.out}/predictions.csv`);
   }
-  await selectBackend(f.backend);
+  selectBackend(f.backend);
   const b = await loadBundle(f.model);
   const table = await readTable(f.data);
   const idCol = idColumn(table, f.id, b.meta.featureNames);

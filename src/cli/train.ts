@@ -87,7 +87,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   }
   const p = printer(io, f);
   const t0 = performance.now();
-  const backend = await selectBackend(f.backend);
+  const backend = selectBackend(f.backend);
   const out = f.out;
   await checkOutDir(out);
 
@@ -104,7 +104,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   p.say(`data:   ${data.source}: ${count(data.x.shape[0]!)} rows, ${data.featureNames.length} features${data.idColumns?.length ? ` (${data.idColumns.map((c) => `"${c}"`).join(", ")} left out as an id)` : ""}, target "${data.targetName}" → ${data.task} (${data.taskNote})`);
   p.say(`split:  ${count(prep.nTrain)} train / ${count(prep.nVal)} validation${f.valSplit > 0 ? ` (seed ${f.seed})` : ""}`);
   p.say(`model:  MLP ${describeMlp(arch)} (${hp.activation}${hp.dropout > 0 ? `, dropout ${hp.dropout}` : ""}), ${hp.optimizer} lr ${hp.lr}, batch ${hp.batchSize}, ` +
-    `up to ${hp.epochs} epochs${hp.earlyStopping > 0 ? `, early stopping ${hp.earlyStopping}` : ""}${hp.l2 > 0 ? `, L2 ${hp.l2}` : ""}, backend ${backend}`);
+    `up to ${hp.epochs} epoch${hp.epochs === 1 ? "" : "s"}${hp.earlyStopping > 0 ? `, early stopping ${hp.earlyStopping}` : ""}${hp.l2 > 0 ? `, L2 ${hp.l2}` : ""}, backend ${backend}`);
 
   const r = await fitMlp(hp, prep.split, { task: data.task, outFeatures, seed: f.seed, progress: p.progress });
   const scoreOpts = { task: data.task, targetScaler: prep.targetScaler };

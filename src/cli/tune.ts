@@ -205,7 +205,7 @@ export async function tuneCommand(argv: readonly string[], io: CliIO): Promise<n
     throw new UsageError(`${ranges.map((n) => `--${kebabName[n]}`).join(", ")} ${ranges.length > 1 ? "are ranges" : "is a range"}, which grid search cannot enumerate; add --trials N for a random search (or list values)`);
   }
 
-  const backend = await selectBackend(f.backend);
+  const backend = selectBackend(f.backend);
   await checkOutDir(f.out);
   const data = f.data === undefined ? digitsData() : tabularData(await readTable(f.data), { target: f.target, task: f.task as Task | undefined, ignore: f.ignore });
   const outFeatures = data.task === "classify" ? data.classes!.length : 1;
