@@ -10,6 +10,7 @@ import { contiguousStrides, isContiguous, sizeOf, type Shape } from "./shape.js"
 import type { Node } from "./autograd/node.js";
 import { runBackward, type BackwardOptions } from "./autograd/backward.js";
 import { isGradEnabled as isGradEnabledHere, noGrad } from "./autograd/grad-mode.js";
+import { bumpVersion } from "./autograd/version.js";
 import { formatTensor } from "./format.js";
 import * as E from "./ops/elementwise.js";
 import * as R from "./ops/reduce.js";
@@ -218,6 +219,7 @@ export class Tensor implements View {
     const v = src();
     const s = typeof v === "number" ? Tensor._scalarLike(v, this) : v;
     this.backend.kernels.assign(this, noGrad(() => s.detach().expand(this.shape)));
+    bumpVersion(this.storage);
     return this;
   }
   /** Copies `src` (broadcast, converted) into this tensor's elements. */

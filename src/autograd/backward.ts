@@ -6,6 +6,22 @@ import { GradError, fmtShape } from "../errors.js";
 import { shapesEqual } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { withGradMode } from "./grad-mode.js";
+import type { Node } from "./node.js";
+import { versionOf } from "./version.js";
+
+/** Throws when a tensor the node saw was overwritten in place after the node was recorded. */
+function checkVersions(node: Node, out: Tensor): void {
+  const tensors = [...node.inputs, out];
+  tensors.forEach((t, i) => {
+    if (versionOf(t.storage) === node.versions[i]) return;
+    const what = i < node.inputs.length ? `input ${i} (shape ${fmtShape(t.shape)})` : `its output (shape ${fmtShape(t.shape)})`;
+    throw new GradError(
+      `backward: ${what} of "${node.op}" was modified in place (copy_, add_, ...) after "${node.op}" used it, ` +
+        `so its gradient would be computed from the new values. Modify a clone() instead, or make the in-place ` +
+        `change after backward().`,
+    );
+  });
+}
 
 export interface BackwardOptions {
   /** Keep the graph so that backward can run through it again (default false; true when createGraph). */
@@ -79,6 +95,7 @@ export function runBackward(
             `or recompute the forward pass.`,
         );
       }
+      checkVersions(node, t);
       const inGrads = node.vjp(g);
       if (!retainGraph) node.vjp = null;
       node.inputs.forEach((x, i) => {

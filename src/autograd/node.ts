@@ -1,6 +1,7 @@
 /** A node of the computational graph: the op that made a tensor, its inputs, and its vector-Jacobian product. */
 import type { Tensor } from "../tensor.js";
 import { isGradEnabled } from "./grad-mode.js";
+import { versionOf } from "./version.js";
 
 /**
  * Given the gradient `dy` of the output, the gradients of the inputs (null where an input gets none).
@@ -13,6 +14,8 @@ export interface Node {
   readonly inputs: readonly Tensor[];
   /** null once a backward pass without `retainGraph` has used and freed it. */
   vjp: Vjp | null;
+  /** Storage versions of the inputs, then of the output, when the node was recorded (see version.ts). */
+  readonly versions: readonly number[];
 }
 
 /**
@@ -23,7 +26,9 @@ export function record(out: Tensor, op: string, inputs: readonly Tensor[], vjp: 
   if (!isGradEnabled()) return out;
   for (const t of inputs) {
     if (t.requiresGrad) {
-      out._node = { op, inputs, vjp };
+      const versions = inputs.map((x) => versionOf(x.storage));
+      versions.push(versionOf(out.storage));
+      out._node = { op, inputs, vjp, versions };
       out.requiresGrad = true;
       return out;
     }
