@@ -3,23 +3,27 @@
  * starts clean, peak RSS belongs to that system alone, and no two libraries share a heap or a JIT. bench/run.ts
  * starts it (under `/usr/bin/time -v`) and reads the one JSON line it prints on stdout; progress goes to stderr.
  *
- *   node child.mjs --system nabla-wasm --workloads W2,W3 --epochs 5 [--steps N] [--w3-warmup 2] [--w3-runs 10]
+ *   node child.mjs --system nabla-wasm --threads 2 --workloads W2,W3 --epochs 5 [--steps N] [--w3-warmup 2] [--w3-runs 10]
  *   node child.mjs --system nabla-ts --workloads W4 --w4-steps 2000 --w4-runs 5
  *   node child.mjs --system w1 --w1-systems nabla-wasm,tfjs-wasm [--quick]   (W1: the systems take turns)
  *
- * Systems: nabla-wasm (`useWasm(); setBackend("wasm")`), nabla-ts (`setBackend("ts")`), tfjs-wasm and
+ * Systems: nabla-wasm (`setBackend("wasm"); setNumThreads(--threads)`, reported as nabla-wasm-1t/-2t),
+ * nabla-ts (`setBackend("ts")`), tfjs-wasm and
  * tfjs-cpu (TF.js 4.22, one thread). W3 runs on the net W2 trained in the same process; W3 without W2 first
  * trains one untimed epoch. `rssAfterW2Kb` is the process's peak RSS right after W2 (getrusage's ru_maxrss,
  * the counter `/usr/bin/time -v` reports at exit), so a following W3 cannot inflate the W2 figure.
  */
-import { backendName, getBackend, manualSeed, setBackend, useWasm } from "../src/index.js";
+import { backendName, getBackend, manualSeed, setBackend } from "../src/index.js";
+import { getNumThreads, setNumThreads } from "../src/backend/wasm/index.js";
 import { fashionMnistDir } from "./lib/fashion.js";
 import type { W2Result, W3Result, W4Result } from "./lib/results.js";
 
 export type System = "nabla-wasm" | "nabla-ts" | "tfjs-wasm" | "tfjs-cpu";
+/** As reported: nabla-wasm with its thread count. */
+export type ReportedSystem = "nabla-wasm-1t" | "nabla-wasm-2t" | "nabla-ts" | "tfjs-wasm" | "tfjs-cpu" | "w1";
 
 export interface ChildResult {
-  system: System | "w1";
+  system: ReportedSystem;
   backend: string;
   threads: number;
   node: string;
@@ -33,6 +37,10 @@ export interface ChildResult {
   rssAfterW2Kb?: number;
   /** Peak RSS (KiB) at the end of the process's work. */
   maxRssKb: number;
+  /** nabla-wasm: the WebAssembly memory right after W2 (pages of 64 KiB, bytes in live and in free blocks). */
+  wasmHeapAfterW2?: { memoryMiB: number; liveMiB: number; freeMiB: number };
+  /** The process's memory right after W2 (process.memoryUsage(), MiB). */
+  memoryAfterW2?: { rss: number; heapUsed: number; external: number; arrayBuffers: number };
 }
 
 const argv = process.argv.slice(2);
@@ -42,12 +50,19 @@ const opt = (name: string): string | undefined => {
 };
 const num = (name: string, dflt: number): number => Number(opt(name) ?? dflt);
 const log = (msg: string): void => { process.stderr.write(msg + "\n"); };
+const memoryMiB = () => {
+  const m = process.memoryUsage();
+  const r = (b: number) => Math.round(b / 2 ** 20);
+  return { rss: r(m.rss), heapUsed: r(m.heapUsed), external: r(m.external), arrayBuffers: r(m.arrayBuffers) };
+};
 
 async function main(): Promise<ChildResult> {
   const system = (opt("system") ?? "nabla-wasm") as System | "w1";
   const workloads = (opt("workloads") ?? "W2,W3,W4").split(",");
   const notes: string[] = [];
-  const res: ChildResult = { system, backend: "", threads: 1, node: process.version, notes, maxRssKb: 0 };
+  const threads = num("threads", 1);
+  const reported = (system === "nabla-wasm" ? `nabla-wasm-${threads}t` : system) as ReportedSystem;
+  const res: ChildResult = { system: reported, backend: "", threads: 1, node: process.version, notes, maxRssKb: 0 };
   manualSeed(0);
 
   if (system === "w1") {
@@ -62,12 +77,12 @@ async function main(): Promise<ChildResult> {
   const nabla = system.startsWith("nabla");
   const wantW2 = workloads.includes("W2"), wantW3 = workloads.includes("W3");
   if (nabla) {
-    if (system === "nabla-wasm") useWasm();
     setBackend(system === "nabla-wasm" ? "wasm" : "ts");
     res.backend = backendName();
-    // The wasm backend is single-threaded in phase 1 (docs/wasm.md); a threaded one that reports
-    // `numThreads` is recorded as such.
-    res.threads = (getBackend() as unknown as { numThreads?: number }).numThreads ?? 1;
+    if (system === "nabla-wasm") {
+      setNumThreads(threads);
+      res.threads = getNumThreads();
+    }
   } else {
     const { useTfBackend, tfVersion, tf } = await import("./lib/tfjs.js");
     await useTfBackend(system === "tfjs-wasm" ? "wasm" : "cpu");
@@ -82,7 +97,7 @@ async function main(): Promise<ChildResult> {
     } else {
       const epochs = wantW2 ? num("epochs", 5) : 1;
       const steps = opt("steps") !== undefined ? num("steps", 0) : undefined;
-      const w2opts = { epochs, ...(steps !== undefined ? { maxSteps: steps } : {}), onEpoch: (e: number, s: number, l: number) => log(`  ${system} W2 epoch ${e}: ${s.toFixed(2)} s, last loss ${l.toFixed(4)}`) };
+      const w2opts = { epochs, ...(steps !== undefined ? { maxSteps: steps } : {}), onEpoch: (e: number, s: number, l: number) => log(`  ${reported} W2 epoch ${e}: ${s.toFixed(2)} s, last loss ${l.toFixed(4)}`) };
       const w3opts = { warmup: num("w3-warmup", 2), runs: num("w3-runs", 10) };
       if (!wantW2) notes.push("W3 alone: trained one untimed epoch first.");
       if (nabla) {
@@ -92,6 +107,11 @@ async function main(): Promise<ChildResult> {
         const { result, model } = w2Nabla(train, test, w2opts);
         if (wantW2) res.W2 = result;
         res.rssAfterW2Kb = process.resourceUsage().maxRSS;
+        res.memoryAfterW2 = memoryMiB();
+        if (system === "nabla-wasm") {
+          const h = (getBackend() as unknown as { memoryStats(): { pages: number; bytesInUse: number; bytesFree: number } }).memoryStats();
+          res.wasmHeapAfterW2 = { memoryMiB: h.pages / 16, liveMiB: h.bytesInUse / 2 ** 20, freeMiB: h.bytesFree / 2 ** 20 };
+        }
         if (wantW3) res.W3 = w3Nabla(model, test, w3opts);
       } else {
         const { loadFashionHost } = await import("./lib/fashion.js");
@@ -101,6 +121,7 @@ async function main(): Promise<ChildResult> {
         const { result, layers } = w2Tfjs(train, test, w2opts);
         if (wantW2) res.W2 = result;
         res.rssAfterW2Kb = process.resourceUsage().maxRSS;
+        res.memoryAfterW2 = memoryMiB();
         if (wantW3) res.W3 = w3Tfjs(layers, test, w3opts);
         tfDispose(layers);
       }
@@ -116,7 +137,7 @@ async function main(): Promise<ChildResult> {
       const { w4Tfjs } = await import("./w4-moons-tfjs.js");
       res.W4 = w4Tfjs(w4opts);
     }
-    log(`  ${system} W4: ${res.W4.usPerStep.median.toFixed(0)} µs/step, loss ${res.W4.finalLoss.toFixed(4)}, accuracy ${res.W4.trainAccuracy}`);
+    log(`  ${reported} W4: ${res.W4.usPerStep.median.toFixed(0)} µs/step, loss ${res.W4.finalLoss.toFixed(4)}, accuracy ${res.W4.trainAccuracy}`);
   }
   res.maxRssKb = process.resourceUsage().maxRSS;
   return res;

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the whole benchmark suite (W1–W4 of ../shared/WORKLOADS.md) for nabla (wasm and ts
  * backends), TF.js 4.22 (wasm and cpu backends) and PyTorch CPU (bench/torch_bench.py, when
- * `/usr/bin/python3 -c "import torch"` works), each system and workload in a child process of its own
+ * `/usr/bin/python3 -c "import torch"` works); nabla-wasm and PyTorch at 1 and 2 threads. Each system and
+ * workload runs in a child process of its own
  * (clean memory, its own peak RSS, no shared heap or JIT), run one after another under `/usr/bin/time -v`.
  * Ratios are computed pair by pair within the run; the load average is recorded around every child
  * because the machine is shared.
@@ -12,7 +13,7 @@
  *   npm run bench -- --only W2,W4 --systems nabla-wasm,tfjs-wasm,pytorch
  *   npm run bench -- --no-ts           # skip the nabla "ts" backend (slow reference)
  *   npm run bench -- --quick --torch   # include PyTorch in a quick run; --no-torch drops it from a full one
- *   npm run bench -- --full-slow       # also 5 W2 epochs for nabla-ts and TF.js-cpu (default 1: ≈ 1–2 min each)
+ *   npm run bench -- --full-slow       # 5 W2 epochs also for nabla-ts, TF.js-cpu and PyTorch on 2 threads (default 1)
  *   npm run bench -- --save bench/results/run.json   # also write the JSON to a file
  *
  * Children run on plain `node` from an esbuild bundle (bench/lib/bundle.ts); where esbuild is missing they
@@ -68,6 +69,8 @@ function params(system: System): { epochs: number; steps?: number; w3Warmup: num
 // ------------------------------------------------------------------------------------------------- jobs
 
 interface Job { label: string; system: System | "w1"; kind: "node" | "torch"; args: string[]; threads?: number }
+/** nabla-wasm and PyTorch are measured at 1 and 2 threads (WORKLOADS.md's 2-core machine). */
+const THREAD_COUNTS = [1, 2];
 interface Done { job: Job; out: unknown; timeRssKb: number | null; seconds: number; load: [number, number] }
 
 const torchOk = SYSTEMS.has("pytorch") && spawnSync("/usr/bin/python3", ["-c", "import torch"], { stdio: "ignore" }).status === 0;
@@ -80,19 +83,21 @@ if (!timeOk) notes.push("/usr/bin/time is missing: peak RSS is the process's own
 
 function plan(): Job[] {
   const jobs: Job[] = [];
-  const node = (s: Exclude<System, "pytorch">, workloads: string[]): Job => {
+  const node = (s: Exclude<System, "pytorch">, workloads: string[], threads = 1): Job => {
     const p = params(s);
-    const a = ["--system", s, "--workloads", workloads.join(",")];
+    const a = ["--system", s, "--threads", String(threads), "--workloads", workloads.join(",")];
     if (workloads.includes("W2") || workloads.includes("W3")) {
       a.push("--epochs", String(p.epochs), "--w3-warmup", String(p.w3Warmup), "--w3-runs", String(p.w3Runs));
       if (p.steps !== undefined) a.push("--steps", String(p.steps));
     }
     if (workloads.includes("W4")) a.push("--w4-steps", String(p.w4Steps), "--w4-runs", String(p.w4Runs));
-    return { label: `${workloads.join("+")} ${s}`, system: s, kind: "node", args: a };
+    return { label: `${workloads.join("+")} ${s}${s === "nabla-wasm" ? ` (${threads} thread${threads > 1 ? "s" : ""})` : ""}`, system: s, kind: "node", args: a, threads };
   };
-  const torch = (workloads: string[], threads: number[]): Job => {
+  const nodeJobs = (s: Exclude<System, "pytorch">, workloads: string[]): Job[] =>
+    s === "nabla-wasm" ? THREAD_COUNTS.map((t) => node(s, workloads, t)) : [node(s, workloads)];
+  const torch = (workloads: string[], threads: number[], epochs?: number): Job => {
     const p = params("pytorch");
-    const a = ["--json", "--only", workloads.join(","), "--threads", threads.join(","), "--epochs", String(p.epochs),
+    const a = ["--json", "--only", workloads.join(","), "--threads", threads.join(","), "--epochs", String(epochs ?? p.epochs),
       "--w3-runs", String(p.w3Runs), "--w4-steps", String(p.w4Steps), "--w4-runs", String(p.w4Runs)];
     if (QUICK) a.push("--quick");
     if (p.steps !== undefined) a.push("--steps", String(p.steps));
@@ -100,20 +105,24 @@ function plan(): Job[] {
   };
   const nodeSystems = ALL_SYSTEMS.filter((s): s is Exclude<System, "pytorch"> => s !== "pytorch" && SYSTEMS.has(s));
   if (ONLY.has("W1")) {
-    if (nodeSystems.length) jobs.push({ label: "W1 nabla/TF.js (systems take turns)", system: "w1", kind: "node", args: ["--system", "w1", "--w1-systems", nodeSystems.join(","), ...(QUICK ? ["--quick"] : [])] });
+    const w1Systems = nodeSystems.flatMap((s) => (s === "nabla-wasm" ? THREAD_COUNTS.map((t) => `nabla-wasm-${t}t`) : [s]));
+    if (nodeSystems.length) jobs.push({ label: "W1 nabla/TF.js (systems take turns)", system: "w1", kind: "node", args: ["--system", "w1", "--w1-systems", w1Systems.join(","), ...(QUICK ? ["--quick"] : [])] });
     if (SYSTEMS.has("pytorch")) jobs.push(torch(["W1"], [1, 2]));
   }
   if (ONLY.has("W4")) {
     for (const s of ALL_SYSTEMS) {
       if (!SYSTEMS.has(s)) continue;
-      jobs.push(s === "pytorch" ? torch(["W4"], [1, 2]) : node(s, ["W4"]));
+      jobs.push(...(s === "pytorch" ? [torch(["W4"], THREAD_COUNTS)] : nodeJobs(s, ["W4"])));
     }
   }
   const w23 = ["W2", "W3"].filter((w) => ONLY.has(w));
   if (w23.length) {
     for (const s of ALL_SYSTEMS) {
       if (!SYSTEMS.has(s)) continue;
-      if (s === "pytorch") { jobs.push(torch(w23, [1]), torch(w23, [2])); } else jobs.push(node(s, w23));
+      // PyTorch on 2 threads oversubscribes the 2 cores (its OpenMP threads spin against OpenBLAS's) and
+      // trains 4–40× slower than on 1; one epoch shows that, unless --full-slow asks for five.
+      if (s === "pytorch") jobs.push(torch(w23, [1]), torch(w23, [2], QUICK || flag("full-slow") ? undefined : 1));
+      else jobs.push(...nodeJobs(s, w23));
     }
   }
   return jobs;
@@ -165,8 +174,9 @@ interface TorchOut {
 const pySummary = (s: { min: number; median: number; max: number }, runs: number[] = []): Summary => ({ min: s.min, median: s.median, max: s.max, runs });
 const mib = (kb: number | null | undefined): number | null => (kb === null || kb === undefined ? null : kb / 1024);
 
-function collect(done: Done[]): { c: Collected; versions: Record<string, string> } {
+function collect(done: Done[]): { c: Collected; versions: Record<string, string>; memory: Record<string, unknown> } {
   const c: Collected = { W1: [], W2: [], W3: [], W4: [] };
+  const memory: Record<string, unknown> = {};
   const versions: Record<string, string> = {};
   for (const d of done) {
     if (d.job.kind === "torch") {
@@ -197,6 +207,12 @@ function collect(done: Done[]): { c: Collected; versions: Record<string, string>
       for (const r of w1.rows) c.W1.push({ shape: r.shape, system: r.system, threads: w1.threads[r.system] ?? 1, gflops: r.gflops });
     }
     const system = o.system as ReportSystem;
+    if (o.memoryAfterW2) {
+      memory[system] = { ...o.memoryAfterW2, ...(o.wasmHeapAfterW2 ? { wasmMemory: o.wasmHeapAfterW2 } : {}) };
+      const w = o.wasmHeapAfterW2;
+      notes.push(`${system} memory right after W2 (MiB): RSS ${o.memoryAfterW2.rss}, JS heap ${o.memoryAfterW2.heapUsed}, ArrayBuffers ${o.memoryAfterW2.arrayBuffers}` +
+        (w ? `, WebAssembly memory ${w.memoryMiB.toFixed(0)} (live blocks ${w.liveMiB.toFixed(0)}, free blocks ${w.freeMiB.toFixed(0)})` : "") + ".");
+    }
     if (o.W2) {
       const w = o.W2;
       c.W2.push({
@@ -208,7 +224,7 @@ function collect(done: Done[]): { c: Collected; versions: Record<string, string>
     if (o.W3) c.W3.push({ system, threads: o.threads, passes: o.W3.passes, warmup: o.W3.warmup, imagesPerSecond: o.W3.imagesPerSecond });
     if (o.W4) c.W4.push({ system, threads: o.threads, steps: o.W4.steps, runs: o.W4.runs, usPerStep: o.W4.usPerStep, finalLoss: o.W4.finalLoss, trainAccuracy: o.W4.trainAccuracy });
   }
-  return { c, versions };
+  return { c, versions, memory };
 }
 
 // ------------------------------------------------------------------------------------------------ main
@@ -248,7 +264,7 @@ async function main(): Promise<void> {
     log(`      ${d.seconds.toFixed(1)} s, peak RSS ${d.timeRssKb !== null ? (d.timeRssKb / 1024).toFixed(0) + " MiB" : "—"}, load ${d.load[0].toFixed(2)} → ${d.load[1].toFixed(2)}`);
     done.push(d);
   }
-  const { c, versions } = collect(done);
+  const { c, versions, memory } = collect(done);
   const tfjsPkg = JSON.parse(readFileSync(join(root, "node_modules/@tensorflow/tfjs-core/package.json"), "utf8")) as { version: string };
   const result = {
     date: started.toISOString(),
@@ -256,9 +272,10 @@ async function main(): Promise<void> {
     quick: QUICK,
     machine: { cpu: cpuModel(), cores: cpus().length, memoryGiB: totalmem() / 2 ** 30, node: process.version, v8: process.versions.v8, platform: `${process.platform} ${process.arch}` },
     versions: { tfjs: versions.tfjs ?? tfjsPkg.version, pytorch: versions.pytorch ?? null },
-    threads: "nabla-wasm, nabla-ts, TF.js wasm and cpu: 1 thread each; PyTorch: torch.set_num_threads(1) and (2), reported as pytorch-1t and pytorch-2t",
+    threads: "nabla-wasm: setNumThreads(1) and (2), reported as nabla-wasm-1t and -2t; PyTorch: torch.set_num_threads(1) and (2), pytorch-1t and -2t; nabla-ts, TF.js wasm and cpu: 1 thread (TF.js-wasm uses no threads in Node)",
     loadAverage: { start: loadavg()[0], perProcess: done.map((d) => ({ job: d.job.label, seconds: d.seconds, loadBefore: d.load[0], loadAfter: d.load[1], peakRssMiB: mib(d.timeRssKb) })) },
     notes,
+    memoryAfterW2: memory,
     results: c,
     ratios: { W1: w1Ratios(c), W2: w2Ratios(c), W3: w3Ratios(c), W4: w4Ratios(c) },
     targets: targets(c),
