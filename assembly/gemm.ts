@@ -125,10 +125,59 @@ function packB(b: usize, rsB: i32, csB: i32, kc: i32, nc: i32, dst: usize): void
 }
 
 /**
+ * The macro-kernel: C[0:mc, 0:nc] (row stride ldc floats) = (C +) packed A block (mc×kc, MR-row panels) ·
+ * packed B block (kc×nc, NR-column panels). `tile` holds MR×NR floats for the edges.
+ */
+function macroKernel(mc: i32, nc: i32, kc: i32, apk: usize, bpk: usize, c: usize, ldc: i32, acc: bool, tile: usize): void {
+  for (let jr = 0; jr < nc; jr += NR) {
+    const nr = min(NR, nc - jr);
+    const bp = bpk + (<usize>(jr * kc) << 2);
+    for (let ir = 0; ir < mc; ir += MR) {
+      const mr = min(MR, mc - ir);
+      const ap = apk + (<usize>(ir * kc) << 2);
+      const cp = c + (<usize>(ir * ldc + jr) << 2);
+      if (mr == MR && nr == NR) {
+        kernel4x8(kc, ap, bp, cp, ldc, acc);
+      } else {
+        kernel4x8(kc, ap, bp, tile, NR, false);
+        for (let r = 0; r < mr; r++) {
+          for (let q = 0; q < nr; q++) {
+            const dst = cp + (<usize>(r * ldc + q) << 2);
+            const t = load<f32>(tile + (<usize>(r * NR + q) << 2));
+            store<f32>(dst, acc ? load<f32>(dst) + t : t);
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * C[0:m, 0:nc] (+)= A[0:m, 0:kc] · (the packed B block), A packed MC rows at a time into `apk`: one thread's
+ * share of a block when several threads share one packed B (gemmBlockPart).
+ */
+function rowsTimesPackedB(m: i32, nc: i32, kc: i32, a: usize, rsA: i32, csA: i32, bpk: usize, c: usize, ldc: i32, acc: bool, apk: usize, tile: usize): void {
+  for (let ic = 0; ic < m; ic += MC) {
+    const mc = min(MC, m - ic);
+    packA(a + (<usize>(ic * rsA) << 2), rsA, csA, mc, kc, apk);
+    macroKernel(mc, nc, kc, apk, bpk, c + (<usize>(ic * ldc) << 2), ldc, acc, tile);
+  }
+}
+
+/** Byte offsets of the parts of a gemm scratch area (A block, B block, edge tile). */
+function scratchB(scratch: usize): usize {
+  return scratch + (<usize>(MC * KC) << 2);
+}
+function scratchTile(scratch: usize): usize {
+  return scratchB(scratch) + (<usize>(KC * NC) << 2);
+}
+
+/**
  * C[m×n] (row-major, row stride ldc floats) = A[m×k] · B[k×n], A and B read through element strides
  * (rsA, csA), (rsB, csB), so transposed operands need no copy. `scratch` holds gemmScratchBytes() bytes,
  * 16-aligned, and belongs to the calling thread. Each element of C is accumulated over k in the same order
- * wherever its tile sits, so computing C in row or column slices (threads) gives the same bits.
+ * (the same KC blocks, the same micro-kernel lane) wherever its tile sits, so the threaded schedule
+ * (gemmPackBPart + gemmBlockPart over the same blocks) gives the same bits.
  */
 export function gemmF32(m: i32, n: i32, k: i32, a: usize, rsA: i32, csA: i32, b: usize, rsB: i32, csB: i32, c: usize, ldc: i32, scratch: usize): void {
   if (k == 0) {
@@ -136,39 +185,47 @@ export function gemmF32(m: i32, n: i32, k: i32, a: usize, rsA: i32, csA: i32, b:
     return;
   }
   const apk = scratch;
-  const bpk = apk + (<usize>(MC * KC) << 2);
-  const tile = bpk + (<usize>(KC * NC) << 2);
+  const bpk = scratchB(scratch);
+  const tile = scratchTile(scratch);
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
-      const acc = pc > 0;
       packB(b + (<usize>(pc * rsB + jc * csB) << 2), rsB, csB, kc, nc, bpk);
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
-        packA(a + (<usize>(ic * rsA + pc * csA) << 2), rsA, csA, mc, kc, apk);
-        for (let jr = 0; jr < nc; jr += NR) {
-          const nr = min(NR, nc - jr);
-          const bp = bpk + (<usize>(jr * kc) << 2);
-          for (let ir = 0; ir < mc; ir += MR) {
-            const mr = min(MR, mc - ir);
-            const ap = apk + (<usize>(ir * kc) << 2);
-            const cp = c + (<usize>((ic + ir) * ldc + jc + jr) << 2);
-            if (mr == MR && nr == NR) {
-              kernel4x8(kc, ap, bp, cp, ldc, acc);
-            } else {
-              kernel4x8(kc, ap, bp, tile, NR, false);
-              for (let r = 0; r < mr; r++) {
-                for (let q = 0; q < nr; q++) {
-                  const dst = cp + (<usize>(r * ldc + q) << 2);
-                  const t = load<f32>(tile + (<usize>(r * NR + q) << 2));
-                  store<f32>(dst, acc ? load<f32>(dst) + t : t);
-                }
-              }
-            }
-          }
-        }
-      }
+      rowsTimesPackedB(m, nc, kc, a + (<usize>(pc * csA) << 2), rsA, csA, bpk, c + (<usize>jc << 2), ldc, pc > 0, apk, tile);
     }
   }
+}
+
+/**
+ * Threaded schedule, step 1: packs columns [j0, j0 + cols) (j0 a multiple of NR) of the K×nc block of B at
+ * b into `bpk`, which holds every KC block of depth: the block starting at depth pc sits at bpk + pc·ncp
+ * floats (ncp = nc rounded up to NR: packB pads the last panel), laid out as packB lays it out.
+ */
+export function gemmPackBPart(b: usize, rsB: i32, csB: i32, k: i32, nc: i32, j0: i32, cols: i32, bpk: usize): void {
+  const ncp = (nc + NR - 1) & ~(NR - 1);
+  for (let pc = 0; pc < k; pc += KC) {
+    const kc = min(KC, k - pc);
+    packB(b + (<usize>(pc * rsB + j0 * csB) << 2), rsB, csB, kc, cols, bpk + (<usize>(pc * ncp + j0 * kc) << 2));
+  }
+}
+
+/**
+ * Threaded schedule, step 2: rows [i0, i0 + rows) × columns [j0, j0 + cols) of the C block (c: its first
+ * element, row stride ldc) = A rows · B (packed by gemmPackBPart), depth block after depth block as
+ * gemmF32 does (so the same bits). `scratch` is the calling thread's own (its A block and edge tile).
+ */
+export function gemmBlockPart(i0: i32, rows: i32, j0: i32, cols: i32, k: i32, nc: i32, a: usize, rsA: i32, csA: i32, bpk: usize, c: usize, ldc: i32, scratch: usize): void {
+  const tile = scratchTile(scratch);
+  const ncp = (nc + NR - 1) & ~(NR - 1);
+  for (let pc = 0; pc < k; pc += KC) {
+    const kc = min(KC, k - pc);
+    rowsTimesPackedB(rows, cols, kc, a + (<usize>(i0 * rsA + pc * csA) << 2), rsA, csA, bpk + (<usize>(pc * ncp + j0 * kc) << 2),
+      c + (<usize>(i0 * ldc + j0) << 2), ldc, pc > 0, scratch, tile);
+  }
+}
+
+/** Columns per block of the threaded schedule (as gemmF32's). */
+export function gemmBlockN(): i32 {
+  return NC;
 }

@@ -2,13 +2,14 @@
  * Slices of the kernels for worker threads. The TS side writes a job record (i32 slots) into the shared
  * memory and every thread, the caller included, claims part numbers and calls `runPart(job, part, thread)`.
  * A part never depends on which thread runs it (scratch is per thread), so results are the same for any
- * thread count. Layout of each job kind, slot 0 being the kind, is written next to its case.
+ * thread count. Layout of each job kind, slot 0 being the kind, is written next to its case (kind 0 is
+ * unused: gemm runs as GEMM_PACK_B then GEMM_BLOCK per block).
  */
-import { gemmF32 } from "./gemm";
+import { gemmBlockPart, gemmPackBPart } from "./gemm";
 import { binaryF32, unaryF32, where32 } from "./elementwise";
 import { reduceF32, reducePartial } from "./reduce";
 
-const GEMM = 0, UNARY = 1, BINARY = 2, WHERE = 3, REDUCE = 4, REDUCE_PARTIAL = 5;
+const UNARY = 1, BINARY = 2, WHERE = 3, REDUCE = 4, REDUCE_PARTIAL = 5, GEMM_PACK_B = 6, GEMM_BLOCK = 7;
 const LOGICAL_NOT = 17, EQ = 7;
 
 // @ts-ignore: decorator
@@ -33,22 +34,6 @@ function off(count: i32, shift: i32): usize {
 /** Runs part `part` of the job at `job` on thread `thread` (0 = the caller; selects the gemm scratch). */
 export function runPart(job: usize, part: i32, thread: i32): void {
   switch (arg(job, 0)) {
-    case GEMM: {
-      // m n k a rsA csA b rsB csB c ldc scratch scratchStride splitCols chunk
-      const m = arg(job, 1), n = arg(job, 2), k = arg(job, 3);
-      let a = addr(job, 4), b = addr(job, 7), c = addr(job, 10);
-      const rsA = arg(job, 5), csA = arg(job, 6), rsB = arg(job, 8), csB = arg(job, 9), ldc = arg(job, 11);
-      const scratch = addr(job, 12) + <usize>thread * addr(job, 13);
-      const chunk = arg(job, 15), s = part * chunk;
-      if (arg(job, 14) != 0) {
-        const cnt = min(chunk, n - s);
-        if (cnt > 0) gemmF32(m, cnt, k, a, rsA, csA, b + off(s * csB, 2), rsB, csB, c + off(s, 2), ldc, scratch);
-      } else {
-        const cnt = min(chunk, m - s);
-        if (cnt > 0) gemmF32(cnt, n, k, a + off(s * rsA, 2), rsA, csA, b, rsB, csB, c + off(s * ldc, 2), ldc, scratch);
-      }
-      break;
-    }
     case UNARY: {
       // op x out n chunk
       const op = arg(job, 1), n = arg(job, 4), chunk = arg(job, 5), s = part * chunk;
@@ -101,6 +86,24 @@ export function runPart(job: usize, part: i32, thread: i32): void {
       const group = arg(job, 5), pieces = arg(job, 6);
       const end = min(pieces, (part + 1) * group);
       for (let q = part * group; q < end; q++) reducePartial(arg(job, 1), addr(job, 2), arg(job, 3), q, addr(job, 4));
+      break;
+    }
+    case GEMM_PACK_B: {
+      // b rsB csB k nc bpk chunk
+      const nc = arg(job, 5), chunk = arg(job, 7), j0 = part * chunk;
+      const cnt = min(chunk, nc - j0);
+      if (cnt > 0) gemmPackBPart(addr(job, 1), arg(job, 2), arg(job, 3), arg(job, 4), nc, j0, cnt, addr(job, 6));
+      break;
+    }
+    case GEMM_BLOCK: {
+      // m nc k a rsA csA c ldc bpk scratch scratchStride rowChunk colChunk rowParts
+      const m = arg(job, 1), nc = arg(job, 2), rowChunk = arg(job, 12), colChunk = arg(job, 13), rowParts = arg(job, 14);
+      const i0 = (part % rowParts) * rowChunk, j0 = (part / rowParts) * colChunk;
+      const rows = min(rowChunk, m - i0), cols = min(colChunk, nc - j0);
+      if (rows > 0 && cols > 0) {
+        gemmBlockPart(i0, rows, j0, cols, arg(job, 3), nc, addr(job, 4), arg(job, 5), arg(job, 6), addr(job, 9), addr(job, 7), arg(job, 8),
+          addr(job, 10) + <usize>thread * addr(job, 11));
+      }
       break;
     }
     default: break;

@@ -82,6 +82,7 @@ test("the wasm backend runs threaded in headless Chromium (COOP/COEP) and on one
     setBackend(before);
   }
 
+  console.log(`# node (wasm, 2 threads): ${JSON.stringify(node)}`);
   const bundle = await build({
     entryPoints: ["test/browser/entry.ts"], bundle: true, format: "esm", platform: "browser", write: false, target: "es2022", logLevel: "silent",
   });

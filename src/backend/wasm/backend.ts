@@ -57,6 +57,14 @@ export class WasmBackend implements Backend<WasmStorage> {
     this.rt.closeThreads();
   }
 
+  /**
+   * What JSON.stringify shows of the backend (a tensor's `backend` field): its name and figures, not the
+   * runtime, whose typed-array windows span the whole wasm memory.
+   */
+  toJSON(): { name: string; threads: number; memory: HeapStats } {
+    return { name: this.name, threads: this.threads, memory: this.memoryStats() };
+  }
+
   /** Allocator figures: memory pages, bytes in live and in freed (reusable) blocks, live blocks. */
   memoryStats(): HeapStats {
     return this.rt.heap.stats();

@@ -19,11 +19,13 @@ let tsKernels: Kernels<ts.TsStorage> | null = null;
 const TS = (): Kernels<ts.TsStorage> => (tsKernels ??= new ts.TsBackend().kernels);
 
 // Job kinds of assembly/parallel.ts.
-const JOB_GEMM = 0, JOB_UNARY = 1, JOB_BINARY = 2, JOB_WHERE = 3, JOB_REDUCE = 4, JOB_REDUCE_PARTIAL = 5;
+const JOB_GEMM_PACK_B = 6, JOB_GEMM_BLOCK = 7, JOB_UNARY = 1, JOB_BINARY = 2, JOB_WHERE = 3, JOB_REDUCE = 4, JOB_REDUCE_PARTIAL = 5;
 /** Elements below which element-wise kernels and reductions stay on one thread. */
 const ELEMENTWISE_MIN = 65536;
 /** Multiply-adds (m·n·k) below which a matmul stays on one thread. */
 const GEMM_MIN = 1 << 18;
+/** Multiply-adds a threaded matmul's part should have at least (about 0.05 ms). */
+const GEMM_PART = 1 << 21;
 /** Last-axis sum/max/min of at least this many elements are cut into fixed LEN_CHUNK pieces (any thread count). */
 const LONG_LEN = 65536;
 /** Elements per piece (assembly/reduce.ts LEN_CHUNK). */
@@ -238,26 +240,44 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
     const batch = a.shape.slice(0, nd - 2);
     const res = rt.alloc(out, sizeOf(batch) * M * N);
     if (res.size === 0) return res;
-    const t = rt.threadsFor(M * N * K, GEMM_MIN);
+    const t = K === 0 ? 1 : rt.threadsFor(M * N * K, GEMM_MIN);
     const scratch = rt.gemmScratchPtr(t === 1 ? 1 : rt.threadSlots);
     const ao = batchOffsets(a, batch), bo = batchOffsets(b, batch);
     const pa = rt.addr(a) - a.offset * 4, pb = rt.addr(b) - b.offset * 4;
     const [rsA, csA] = [a.strides[nd - 2]!, a.strides[nd - 1]!];
     const [rsB, csB] = [b.strides[nd - 2]!, b.strides[nd - 1]!];
-    // Threads take slices of C's rows (or columns, when C is wide and short): every element of C is
-    // accumulated in the same order in any slice, so the bits do not depend on the thread count.
-    const byCols = Math.ceil(N / 8) > Math.ceil(M / 4);
-    const chunk = byCols ? roundUp(Math.ceil(N / t), 8) : roundUp(Math.ceil(M / t), 4);
-    const parts = Math.ceil((byCols ? N : M) / chunk);
     for (let i = 0; i < ao.length; i++) {
       const c = res.ptr + i * M * N * 4;
-      if (t === 1) {
-        k.gemmF32(M, N, K, pa + ao[i]! * 4, rsA, csA, pb + bo[i]! * 4, rsB, csB, c, N, scratch);
-      } else {
-        rt.parallel([JOB_GEMM, M, N, K, pa + ao[i]! * 4, rsA, csA, pb + bo[i]! * 4, rsB, csB, c, N, scratch, k.gemmScratchBytes(), byCols ? 1 : 0, chunk], parts, t);
-      }
+      if (t === 1) k.gemmF32(M, N, K, pa + ao[i]! * 4, rsA, csA, pb + bo[i]! * 4, rsB, csB, c, N, scratch);
+      else gemmThreaded(M, N, K, pa + ao[i]! * 4, rsA, csA, pb + bo[i]! * 4, rsB, csB, c, scratch, t);
     }
     return res;
+  }
+
+  /**
+   * gemmF32's schedule on t threads, per block of NC columns: the threads pack all of B's block into one
+   * shared buffer (one job), then share C's rows × columns (a second job), each part packing its own rows
+   * of A and walking the depth blocks in gemmF32's order, so the bits are the same. Parts are sized to at
+   * least GEMM_PART multiply-adds and up to 4 per thread, so a thread slowed by other load takes fewer.
+   */
+  function gemmThreaded(M: number, N: number, K: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, c: number, scratch: number, t: number): void {
+    const NC = k.gemmBlockN(), stride = k.gemmScratchBytes();
+    for (let jc = 0; jc < N; jc += NC) {
+      const nc = Math.min(NC, N - jc);
+      const want = Math.max(t, Math.min(4 * t, Math.floor((M * nc * K) / GEMM_PART)));
+      const rowParts = Math.min(Math.ceil(M / 4), want);
+      const rowChunk = roundUp(Math.ceil(M / rowParts), 4);
+      const rp = Math.ceil(M / rowChunk);
+      const colParts = Math.min(Math.ceil(nc / 8), Math.ceil(want / rp));
+      const colChunk = roundUp(Math.ceil(nc / colParts), 8);
+      const cp = Math.ceil(nc / colChunk);
+      const packChunk = roundUp(Math.ceil(nc / t), 8);
+      const bytes = K * roundUp(nc, 8) * 4; // packed panels are padded to 8 columns
+      const bpk = rt.temp(bytes);
+      rt.parallel([JOB_GEMM_PACK_B, b + jc * csB * 4, rsB, csB, K, nc, bpk, packChunk], Math.ceil(nc / packChunk), t);
+      rt.parallel([JOB_GEMM_BLOCK, M, nc, K, a, rsA, csA, c + jc * 4, N, bpk, scratch, stride, rowChunk, colChunk, rp], rp * cp, t);
+      rt.release(bpk, bytes);
+    }
   }
 
   function gather(x: WasmView, dim: number, index: WasmView): WasmStorage {

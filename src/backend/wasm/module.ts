@@ -15,6 +15,7 @@ import { KERNELS_WASM_BASE64 } from "./kernels-wasm.js";
 export interface KernelExports {
   heapBase(): number;
   gemmScratchBytes(): number;
+  gemmBlockN(): number;
   gemmF32(m: number, n: number, k: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, c: number, ldc: number, scratch: number): void;
   unaryF32(op: number, x: number, out: number, n: number): void;
   binaryF32(op: number, a: number, ar: number, ac: number, b: number, br: number, bc: number, out: number, rows: number, cols: number): void;

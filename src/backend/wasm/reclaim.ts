@@ -10,7 +10,7 @@
  *    it yields to the event loop.
  * In Node (process.getBuiltinModule, Node ≥ 20.16), the reclaimer obtains `gc` and a FinalizationRegistry
  * with `cleanupSome` from a fresh vm context (after enabling the V8 flags --expose-gc and
- * --harmony-weak-refs-with-cleanup-some, which only affect new contexts), and after every `budget` bytes
+ * --harmony-weak-refs-with-cleanup-some, which only affect new contexts, and resets both right after), and after every `budget` bytes
  * of allocation (or the live bytes, if more) runs a full collection and then the finalizers synchronously
  * (young-generation collections do not clear finalization cells: measured). Elsewhere (browsers) the standard registry frees storages when
  * the event loop turns; `tensor.dispose()` frees at once everywhere.
@@ -37,7 +37,16 @@ function nodeHooks(): NodeHooks | null {
     const vm = get("node:vm") as { runInNewContext(code: string): unknown };
     v8.setFlagsFromString("--expose-gc");
     v8.setFlagsFromString("--harmony-weak-refs-with-cleanup-some");
-    const [gc, Registry] = vm.runInNewContext("[gc, FinalizationRegistry]") as [NodeHooks["gc"], typeof FinalizationRegistry];
+    let hooks: [NodeHooks["gc"], typeof FinalizationRegistry];
+    try {
+      hooks = vm.runInNewContext("[gc, FinalizationRegistry]") as [NodeHooks["gc"], typeof FinalizationRegistry];
+    } finally {
+      // Back to the defaults at once: contexts and workers created later (the application's own included)
+      // must not find a global gc or the non-standard cleanupSome.
+      v8.setFlagsFromString("--no-expose-gc");
+      v8.setFlagsFromString("--no-harmony-weak-refs-with-cleanup-some");
+    }
+    const [gc, Registry] = hooks;
     if (typeof gc !== "function" || typeof (Registry.prototype as { cleanupSome?: unknown }).cleanupSome !== "function") return null;
     return { gc, Registry };
   } catch {

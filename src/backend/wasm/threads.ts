@@ -37,6 +37,11 @@ const builtin = (): Get | null => {
 
 /** The number of cores the runtime reports (os.availableParallelism in Node, navigator.hardwareConcurrency). */
 export function availableCores(): number {
+  return (coresCache ??= countCores());
+}
+let coresCache: number | null = null;
+
+function countCores(): number {
   try {
     const os = builtin()?.("node:os") as { availableParallelism?: () => number; cpus(): unknown[] } | undefined;
     if (os) return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
