@@ -32,7 +32,67 @@ function addressed(x: TsView, dim: number, index: TsView, op: string): Int32Arra
   return res;
 }
 
+/**
+ * Whether `index` selects whole slices along `dim` (indexSelect's index: a 1-D list expanded with stride 0
+ * over every other dim), so that out[..., i, ...] = x[..., index[i], ...] for a whole sub-box at once.
+ */
+export function isSliceIndex(index: { shape: readonly number[]; strides: readonly number[] }, dim: number): boolean {
+  const { shape, strides } = index;
+  for (let d = 0; d < shape.length; d++) if (d !== dim && shape[d] !== 1 && strides[d] !== 0) return false;
+  return true;
+}
+
+/**
+ * The index values along `dim` of a slice index (element i at `data[offset + i·stride]`), checked against
+ * x's size there and made non-negative. Throws the RangeError the generic gather throws.
+ */
+export function sliceIndices(data: ArrayLike<number>, offset: number, stride: number, count: number, dim: number, size: number, op: string): Int32Array {
+  const out = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const raw = data[offset + i * stride]!;
+    const j = raw < 0 ? raw + size : raw;
+    if (!(j >= 0 && j < size)) throw new RangeError(`${op}: index ${raw} is out of range for dimension ${dim} of size ${size}`);
+    out[i] = j;
+  }
+  return out;
+}
+
+/**
+ * gather for a slice index (see isSliceIndex): each selected slice is copied as rows, with one typed-array
+ * `set` per contiguous row of x (the whole slice when x is contiguous after `dim`).
+ */
+function gatherSlices(x: TsView, dim: number, index: TsView): TsStorage {
+  const shape = index.shape;
+  const n = sizeOf(shape);
+  const res = allocArray(x.storage.dtype, n);
+  if (n === 0) return new TsStorage(res, x.storage.dtype);
+  const m = shape[dim]!;
+  const sel = sliceIndices(index.storage.data, index.offset, index.strides[dim]!, m, dim, x.shape[dim]!, "gather");
+  // Offsets (relative to x.offset) of the dims before `dim`, and of the dims after it (null: contiguous).
+  const before = elementOffsets({ storage: x.storage, shape: shape.slice(0, dim), strides: x.strides.slice(0, dim), offset: 0 });
+  const after = elementOffsets({ storage: x.storage, shape: shape.slice(dim + 1), strides: x.strides.slice(dim + 1), offset: 0 });
+  const outer = sizeOf(shape.slice(0, dim)), inner = sizeOf(shape.slice(dim + 1));
+  const src = x.storage.data, sd = x.strides[dim]!;
+  let at = 0;
+  for (let o = 0; o < outer; o++) {
+    const ob = x.offset + (before ? before[o]! : o);
+    for (let i = 0; i < m; i++) {
+      const base = ob + sel[i]! * sd;
+      if (after === null) res.set(src.subarray(base, base + inner), at);
+      else for (let r = 0; r < inner; r++) res[at + r] = src[base + after[r]!]!;
+      at += inner;
+    }
+  }
+  return new TsStorage(res, x.storage.dtype);
+}
+
 export function gather(x: TsView, dim: number, index: TsView): TsStorage {
+  if (isSliceIndex(index, dim)) return gatherSlices(x, dim, index);
+  return gatherGeneric(x, dim, index);
+}
+
+/** gather for any index: every element's address computed on its own (the specification). */
+export function gatherGeneric(x: TsView, dim: number, index: TsView): TsStorage {
   const offs = addressed(x, dim, index, "gather");
   const src = x.storage.data;
   const res = allocArray(x.storage.dtype, offs.length);

@@ -7,6 +7,7 @@ import type { DType } from "../../dtype.js";
 import { contiguousStrides, isContiguous, sizeOf } from "../../shape.js";
 import type { BinaryOp, Kernels, ReduceOp, UnaryOp } from "../backend.js";
 import * as ts from "../ts/index.js";
+import { isSliceIndex, sliceIndices } from "../ts/indexing.js";
 import { fromTs, toTs } from "./fallback.js";
 import { BINARY_CODE, DTYPE_CODE, ELEM_BYTES, REDUCE_CODE, UNARY_CODE, isComparison } from "./opcodes.js";
 import type { WasmRuntime } from "./runtime.js";
@@ -280,7 +281,38 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
     }
   }
 
+  /**
+   * gather for a slice index (indexSelect's; see isSliceIndex): each selected slice of x is one strided
+   * copy into the output (one memmove per slice when both sides are contiguous after `dim`'s selection).
+   */
+  function gatherSlices(x: WasmView, dim: number, index: WasmView): WasmStorage {
+    const shape = index.shape;
+    const dtype = x.storage.dtype, eb = ELEM_BYTES[dtype];
+    const n = sizeOf(shape);
+    const m = shape[dim]!;
+    const idxAt = rt.addr(index) >> 2;
+    const sel = n === 0 ? new Int32Array(0) : sliceIndices(rt.arrays().int32, idxAt, index.strides[dim]!, m, dim, x.shape[dim]!, "gather");
+    const res = rt.alloc(dtype, n);
+    if (n === 0) return res;
+    const outStrides = contiguousStrides(shape);
+    const box = shape.map((s, d) => (d === dim ? 1 : s));
+    const c = coalesce(box, [x.strides, outStrides]);
+    const xAddr = rt.addr(x), sd = x.strides[dim]! * eb, od = outStrides[dim]! * eb;
+    if (c.shape.length <= 1 && (c.shape.length === 0 || (c.strides[0]![0] === 1 && c.strides[1]![0] === 1))) {
+      const bytes = sizeOf(box) * eb;
+      const u8 = rt.arrays().bool;
+      for (let i = 0; i < m; i++) {
+        const from = xAddr + sel[i]! * sd;
+        u8.copyWithin(res.ptr + i * od, from, from + bytes);
+      }
+    } else {
+      for (let i = 0; i < m; i++) rt.stridedCopy(eb, box, xAddr + sel[i]! * sd, x.strides, res.ptr + i * od, outStrides);
+    }
+    return res;
+  }
+
   function gather(x: WasmView, dim: number, index: WasmView): WasmStorage {
+    if (isSliceIndex(index, dim)) return gatherSlices(x, dim, index);
     // The TS kernel reads x in place through a window onto the whole wasm memory (x's offset and strides
     // kept): only the index and the result cross to the host, never all of x. (A host copy of x made
     // indexSelect on a 60,000×784 training set copy 188 MB per batch.)
