@@ -4,6 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Reclaimer, type Held } from "../src/backend/wasm/reclaim.js";
+import { createWasmBackend, type WasmStorage } from "../src/backend/wasm/index.js";
 
 const MiB = 2 ** 20;
 
@@ -46,4 +47,22 @@ test("reclaimer: with a huge live set the allowance is a quarter of it (bounded 
     maxGarbage = Math.max(maxGarbage, garbage);
   }
   assert.ok(maxGarbage > 200 * MiB && maxGarbage <= 257 * MiB, `garbage peaked at ${maxGarbage / MiB} MiB (allowance 256)`);
+});
+
+test("reclaimer: a disposed storage's finalizer does not free the block a later storage reuses", () => {
+  const b = createWasmBackend();
+  const rt = (b as unknown as { rt: { reclaimer: Reclaimer } }).rt;
+  if (!rt.reclaimer.synchronous) return;
+  let first: WasmStorage | null = b.fromArray(new Float32Array(5000).fill(1), "float32");
+  const ptr = first.ptr;
+  b.dispose(first);
+  first = null; // now garbage: its finalizer will run at the next collection
+  const second = b.fromArray(new Float32Array(5000).fill(2), "float32");
+  assert.equal(second.ptr, ptr, "the freed block is reused");
+  const blocks = b.memoryStats().blocks;
+  rt.reclaimer.collect();
+  assert.equal(b.memoryStats().blocks, blocks, "the collection freed nothing still in use");
+  const third = b.fromArray(new Float32Array(5000).fill(3), "float32");
+  assert.notEqual(third.ptr, second.ptr, "the live block is not handed out twice");
+  assert.deepEqual(Array.from(b.read({ storage: second, shape: [3], strides: [1], offset: 0 })), [2, 2, 2]);
 });

@@ -9,7 +9,8 @@
 /** Bytes actually reserved for a request of `bytes` (its size class). */
 export function sizeClass(bytes: number): number {
   if (bytes <= 256) return Math.max(16, (bytes + 15) & ~15);
-  const step = 2 ** (Math.floor(Math.log2(bytes - 1)) - 3);
+  // floor(log2(bytes − 1)) = 31 − clz32(bytes − 1), exactly (bytes < 2³²: wasm32 memory ends at 4 GiB).
+  const step = 2 ** (28 - Math.clz32(bytes - 1));
   return Math.ceil(bytes / step) * step;
 }
 

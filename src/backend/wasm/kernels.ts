@@ -105,6 +105,11 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
     if (n === 0) return res;
     // x.pow(2) is x·x: exactly what Math.pow gives after rounding to float32, at SIMD speed.
     if (op === "pow" && broadcastScalar(b) === 2) op = "mul", b = a;
+    if (isContiguous(a.shape, a.strides) && isContiguous(b.shape, b.strides)) {
+      // The common case (same-shape contiguous operands): one run, no view arithmetic.
+      binaryGrid(BINARY_CODE[op], rt.addr(a), 0, 1, rt.addr(b), 0, 1, res.ptr, 1, n);
+      return res;
+    }
     let c = coalesce(a.shape, [a.strides, b.strides]);
     let ta = { ptr: rt.addr(a), free: 0 }, tb = { ptr: rt.addr(b), free: 0 };
     if (asGrid(c) === null) {

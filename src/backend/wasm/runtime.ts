@@ -71,14 +71,16 @@ export class WasmRuntime {
     const bytes = n * ELEM_BYTES[dtype];
     const ptr = this.heap.alloc(bytes);
     const s = new WasmStorage(ptr, n, dtype);
-    this.reclaimer.register(s, { ptr, bytes });
+    const held = { ptr, bytes };
+    s.held = held;
+    this.reclaimer.register(s, held);
     return s;
   }
 
   /** Frees a storage now (idempotent). */
   dispose(s: WasmStorage): void {
     if (s.ptr < 0) return;
-    this.reclaimer.unregister(s);
+    if (s.held !== null) this.reclaimer.release(s.held);
     this.heap.free(s.ptr, s.bytes);
     s.ptr = -1;
   }

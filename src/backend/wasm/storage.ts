@@ -6,10 +6,13 @@
 import type { DType } from "../../dtype.js";
 import type { Storage, View } from "../backend.js";
 import { ELEM_BYTES } from "./opcodes.js";
+import type { Held } from "./reclaim.js";
 
 export class WasmStorage implements Storage {
   /** Byte address of element 0 in the backend's memory; -1 once disposed. */
   ptr: number;
+  /** The reclaimer's record of this block (null for storages not registered with it). */
+  held: Held | null = null;
   constructor(ptr: number, readonly size: number, readonly dtype: DType) {
     this.ptr = ptr;
   }
