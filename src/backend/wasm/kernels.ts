@@ -132,6 +132,11 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
     const n = sizeOf(a.shape);
     const res = rt.alloc(out, n);
     if (n === 0) return res;
+    if (n < ELEMENTWISE_MIN && isContiguous(cond.shape, cond.strides) && isContiguous(a.shape, a.strides) && isContiguous(b.shape, b.strides)) {
+      // The common small case (contiguous operands, one thread): one run, no view arithmetic.
+      k.where32(rt.addr(cond), 0, 1, rt.addr(a), 0, 1, rt.addr(b), 0, 1, res.ptr, 1, n);
+      return res;
+    }
     const views = [cond, a, b];
     let c = coalesce(a.shape, views.map((v) => v.strides));
     const t = views.map((v) => ({ ptr: rt.addr(v), free: 0 }));
