@@ -15,18 +15,23 @@ export interface Coalesced {
  * `coalesce([2, 3, 4], [[12, 4, 1], [0, 0, 1]])` → shape [6, 4], strides [[4, 1], [0, 1]].
  */
 export function coalesce(shape: readonly number[], strides: readonly (readonly number[])[]): Coalesced {
+  // Plain loops (no closures): this runs on every broadcast kernel call, so W4-sized ops feel its cost.
+  const k = strides.length;
   const outShape: number[] = [];
-  const outStrides: number[][] = strides.map(() => []);
+  const outStrides: number[][] = [];
+  for (let j = 0; j < k; j++) outStrides.push([]);
   for (let d = 0; d < shape.length; d++) {
     const n = shape[d]!;
     if (n === 1) continue;
     const last = outShape.length - 1;
-    if (last >= 0 && strides.every((s, k) => outStrides[k]![last] === s[d]! * n)) {
+    let merge = last >= 0;
+    for (let j = 0; merge && j < k; j++) if (outStrides[j]![last] !== strides[j]![d]! * n) merge = false;
+    if (merge) {
       outShape[last]! *= n;
-      strides.forEach((s, k) => (outStrides[k]![last] = s[d]!));
+      for (let j = 0; j < k; j++) outStrides[j]![last] = strides[j]![d]!;
     } else {
       outShape.push(n);
-      strides.forEach((s, k) => outStrides[k]!.push(s[d]!));
+      for (let j = 0; j < k; j++) outStrides[j]!.push(strides[j]![d]!);
     }
   }
   return { shape: outShape, strides: outStrides };
