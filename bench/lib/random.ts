@@ -1,16 +1,9 @@
 /** Seeded data for the workloads (../shared/WORKLOADS.md): mulberry32, easy to reproduce in Python. */
 
-/** mulberry32: a 32-bit generator returning floats in [0, 1); bench/torch_bench.py has the same one. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../../src/data/datasets/synthetic.js";
+
+/** mulberry32 (the library's, data.mulberry32); bench/torch_bench.py has the same one. */
+export { mulberry32 };
 
 /** n uniform [0, 1) float32 values from mulberry32(seed). */
 export function uniform(n: number, seed: number): Float32Array {
