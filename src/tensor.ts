@@ -8,7 +8,7 @@ import { allocArray, isFloat, type DType, type TypedArray } from "./dtype.js";
 import { DTypeError, GradError, ValueError, fmtShape } from "./errors.js";
 import { contiguousStrides, isContiguous, sizeOf, type Shape } from "./shape.js";
 import type { Node } from "./autograd/node.js";
-import { runBackward, type BackwardOptions } from "./autograd/backward.js";
+import { runBackward, seedGradient, type BackwardOptions } from "./autograd/backward.js";
 import { isGradEnabled as isGradEnabledHere, noGrad } from "./autograd/grad-mode.js";
 import { bumpVersion } from "./autograd/version.js";
 import { formatTensor } from "./format.js";
@@ -74,6 +74,11 @@ export class Tensor implements View {
     const arr = allocArray(d, 1);
     arr[0] = Number(v);
     return Tensor._fromStorage(like.backend.fromArray(arr, d), [], d, like.backend);
+  }
+
+  /** Internal: a new contiguous tensor of this one's shape, dtype and backend, every element `v`. */
+  _scalarFill(v: number): Tensor {
+    return Tensor._scalarLike(v, this, this.dtype).expand(this.shape).contiguous();
   }
 
   // ------------------------------------------------------------ metadata
@@ -174,21 +179,12 @@ export class Tensor implements View {
           `differentiate. Create the leaves with { requiresGrad: true } and compute it outside noGrad().`,
       );
     }
-    let g: Tensor;
-    if (gradOutput === undefined) {
-      if (this.size !== 1) {
-        throw new GradError(
-          `backward: gradOutput is required for a non-scalar output (shape ${fmtShape(this.shape)}). ` +
-            `Reduce it first (e.g. loss.mean().backward()) or pass a gradOutput of shape ${fmtShape(this.shape)}.`,
-        );
-      }
-      g = Tensor._scalarLike(1, this).reshape(this.shape);
-    } else {
-      g = typeof gradOutput === "number" ? Tensor._scalarLike(gradOutput, this).expand(this.shape).contiguous() : gradOutput;
-      if (g.shape.join() !== this.shape.join()) {
-        throw new GradError(`backward: gradOutput has shape ${fmtShape(g.shape)}, but the output has shape ${fmtShape(this.shape)}; they must match.`);
-      }
-    }
+    const g = seedGradient(this, gradOutput, {
+      missing: () =>
+        `backward: gradOutput is required for a non-scalar output (shape ${fmtShape(this.shape)}). ` +
+        `Reduce it first (e.g. loss.mean().backward()) or pass a gradOutput of shape ${fmtShape(this.shape)}.`,
+      mismatch: (g) => `backward: gradOutput has shape ${fmtShape(g.shape)}, but the output has shape ${fmtShape(this.shape)}; they must match.`,
+    });
     runBackward([this], [g], { ...opts, accumulate: true });
   }
   /** The same values, cut from the graph (shares storage). */

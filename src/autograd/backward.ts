@@ -30,6 +30,24 @@ export interface BackwardOptions {
   createGraph?: boolean;
 }
 
+/**
+ * The gradient a backward pass starts from at output `y`: the given one (a number fills y's shape), or 1
+ * for a one-element output. `messages` words the two errors for the caller (`backward` or `gradients`).
+ */
+export function seedGradient(
+  y: Tensor,
+  given: Tensor | number | undefined,
+  messages: { missing: () => string; mismatch: (g: Tensor) => string },
+): Tensor {
+  if (given === undefined) {
+    if (y.size !== 1) throw new GradError(messages.missing());
+    return y._scalarFill(1);
+  }
+  if (typeof given === "number") return y._scalarFill(given);
+  if (!shapesEqual(given.shape, y.shape)) throw new GradError(messages.mismatch(given));
+  return given;
+}
+
 /** Tensors reachable from `roots` through inputs that require grad, in reverse topological order. */
 function reverseTopo(roots: readonly Tensor[]): Tensor[] {
   const order: Tensor[] = [];

@@ -4,7 +4,7 @@
  */
 import { GradError, fmtShape } from "../errors.js";
 import { Tensor } from "../tensor.js";
-import { runBackward } from "./backward.js";
+import { runBackward, seedGradient } from "./backward.js";
 import { isGradEnabled } from "./grad-mode.js";
 
 export interface GradientsOptions {
@@ -26,19 +26,12 @@ export interface GradientsOptions {
  * ```
  */
 export function gradients(outputs: readonly Tensor[], inputs: readonly Tensor[], opts: GradientsOptions = {}): Tensor[] {
-  const gOuts = outputs.map((y, i) => {
-    const g = opts.gradOutputs?.[i];
-    if (g) {
-      if (g.shape.join() !== y.shape.join()) {
-        throw new GradError(`gradients: gradOutputs[${i}] has shape ${fmtShape(g.shape)}, but outputs[${i}] has ${fmtShape(y.shape)}.`);
-      }
-      return g;
-    }
-    if (y.size !== 1) {
-      throw new GradError(`gradients: outputs[${i}] has shape ${fmtShape(y.shape)}; a non-scalar output needs gradOutputs[${i}] (or reduce it to a scalar).`);
-    }
-    return Tensor._scalarLike(1, y).reshape(y.shape);
-  });
+  const gOuts = outputs.map((y, i) =>
+    seedGradient(y, opts.gradOutputs?.[i], {
+      missing: () => `gradients: outputs[${i}] has shape ${fmtShape(y.shape)}; a non-scalar output needs gradOutputs[${i}] (or reduce it to a scalar).`,
+      mismatch: (g) => `gradients: gradOutputs[${i}] has shape ${fmtShape(g.shape)}, but outputs[${i}] has ${fmtShape(y.shape)}.`,
+    }),
+  );
   outputs.forEach((y, i) => {
     if (!y.requiresGrad) {
       throw new GradError(`gradients: outputs[${i}] does not require grad: it does not depend on any input that requires grad.`);
@@ -51,7 +44,7 @@ export function gradients(outputs: readonly Tensor[], inputs: readonly Tensor[],
   return inputs.map((x, i) => {
     const g = got.get(x);
     if (g) return g;
-    if (opts.allowUnused) return Tensor._scalarLike(0, x).expand(x.shape).contiguous();
+    if (opts.allowUnused) return x._scalarFill(0);
     throw new GradError(`gradients: inputs[${i}] (shape ${fmtShape(x.shape)}) is not used to compute the outputs. Pass { allowUnused: true } to get zeros.`);
   });
 }
@@ -90,7 +83,7 @@ export function valueAndGrad(f: TensorFn, { argnums }: { argnums?: readonly numb
     const value = scalarOut(f, f(...tracked));
     const which = argnums ?? tracked.map((_, i) => i);
     const wrt = which.map((i) => tracked[i]!);
-    if (!value.requiresGrad) return [value, wrt.map((x) => Tensor._scalarLike(0, x).expand(x.shape).contiguous())];
+    if (!value.requiresGrad) return [value, wrt.map((x) => x._scalarFill(0))];
     const gs = gradients([value], wrt, { createGraph: nested, allowUnused: true });
     return [nested ? value : value.detach(), gs];
   };
