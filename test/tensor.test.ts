@@ -10,7 +10,7 @@ import { backendName, setBackend } from "../src/backend/registry.js";
 import {
   arange, eye, full, fullLike, linspace, ones, onesLike, rand, randint, randintLike, randLike, randn, randnLike, tensor, zeros, zerosLike,
 } from "../src/ops/creation.js";
-import { add, where } from "../src/ops/elementwise.js";
+import { add, logicalAnd, logicalOr, where } from "../src/ops/elementwise.js";
 import { argmax, argmin, max, sum } from "../src/ops/reduce.js";
 import { cat, gather, scatterAdd, stack } from "../src/ops/movement.js";
 import { matmul } from "../src/ops/matmul.js";
@@ -308,4 +308,14 @@ test("item() reads a one-element tensor and rejects anything bigger", () => {
   assert.equal(tensor([[4.5]]).item(), 4.5);
   assert.equal(tensor(7, { dtype: "int32" }).item(), 7);
   assert.throws(() => tensor([1, 2]).item(), (e: unknown) => e instanceof ValueError && /item/.test(e.message) && /\[2\]/.test(e.message) && /2 elements/.test(e.message));
+});
+
+test("logicalAnd / logicalOr: truthiness of tensors and plain values, bool results", () => {
+  const a = tensor([0, 1, 2, 0]), b = tensor([0, 0, 3, 5]);
+  const and = logicalAnd(a, b), or = logicalOr(a, b);
+  assert.equal(and.dtype, "bool");
+  assert.deepEqual(and.toFlatArray(), [0, 0, 1, 0]);
+  assert.deepEqual(or.toFlatArray(), [0, 1, 1, 1]);
+  assert.deepEqual(logicalAnd(a, true).toFlatArray(), [0, 1, 1, 0]);
+  assert.deepEqual(logicalOr(false, b).toFlatArray(), [0, 0, 1, 1]);
 });

@@ -165,9 +165,11 @@ export const le = (a: Operand, b: Operand): Tensor => compare("le", a, b);
 export const gt = (a: Operand, b: Operand): Tensor => compare("gt", a, b);
 export const ge = (a: Operand, b: Operand): Tensor => compare("ge", a, b);
 
-/** Element-wise logical and/or of truthiness → bool. */
-export const logicalAnd = (a: Operand, b: Operand): Tensor => mul(ne(a instanceof Tensor ? a : Number(a), 0), ne(b instanceof Tensor ? b : Number(b), 0)).ne(0);
-export const logicalOr = (a: Operand, b: Operand): Tensor => add(ne(a instanceof Tensor ? a : Number(a), 0), ne(b instanceof Tensor ? b : Number(b), 0)).ne(0);
+/** Truthiness as bool; a plain number or boolean stays a JS boolean (it meets a tensor next). */
+const truthy = (v: Operand): Tensor | boolean => (v instanceof Tensor ? ne(v, 0) : Boolean(v));
+/** Element-wise logical and / or of truthiness → bool. */
+export const logicalAnd = (a: Operand, b: Operand): Tensor => ne(mul(truthy(a), truthy(b)), 0);
+export const logicalOr = (a: Operand, b: Operand): Tensor => ne(add(truthy(a), truthy(b)), 0);
 
 /**
  * `cond ? a : b` element-wise, broadcasting all three. The gradient flows to `a` where cond holds and to
