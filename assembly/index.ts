@@ -9,6 +9,7 @@ export { gemmF32, gemmScratchBytes, gemmBlockN } from "./gemm";
 export { unaryF32, binaryF32, where32 } from "./elementwise";
 export { reduceF32, reducePartial, reduceCombine } from "./reduce";
 export { stridedCopy, convert } from "./copy";
+export { optimStep } from "./optim";
 export { runPart } from "./parallel";
 
 /** First byte the TS-side allocator may use (after the module's static data). */

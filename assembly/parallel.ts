@@ -8,8 +8,9 @@
 import { gemmBlockPart, gemmPackBPart } from "./gemm";
 import { binaryF32, unaryF32, where32 } from "./elementwise";
 import { reduceF32, reducePartial } from "./reduce";
+import { optimStep } from "./optim";
 
-const UNARY = 1, BINARY = 2, WHERE = 3, REDUCE = 4, REDUCE_PARTIAL = 5, GEMM_PACK_B = 6, GEMM_BLOCK = 7;
+const UNARY = 1, BINARY = 2, WHERE = 3, REDUCE = 4, REDUCE_PARTIAL = 5, GEMM_PACK_B = 6, GEMM_BLOCK = 7, OPTIM = 8;
 const LOGICAL_NOT = 17, EQ = 7;
 
 // @ts-ignore: decorator
@@ -104,6 +105,13 @@ export function runPart(job: usize, part: i32, thread: i32): void {
         gemmBlockPart(i0, rows, j0, cols, arg(job, 3), nc, addr(job, 4), arg(job, 5), arg(job, 6), addr(job, 9), addr(job, 7), arg(job, 8),
           addr(job, 10) + <usize>thread * addr(job, 11));
       }
+      break;
+    }
+    case OPTIM: {
+      // rule flags f64 n chunk p g s0 s1 s2 hyper
+      const n = arg(job, 4), chunk = arg(job, 5), s = part * chunk, cnt = min(chunk, n - s);
+      const o = off(s, arg(job, 3) != 0 ? 3 : 2);
+      if (cnt > 0) optimStep(arg(job, 1), arg(job, 2), arg(job, 3), cnt, addr(job, 6) + o, addr(job, 7) + o, addr(job, 8) + o, addr(job, 9) + o, addr(job, 10) + o, addr(job, 11));
       break;
     }
     default: break;

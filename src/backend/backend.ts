@@ -8,8 +8,9 @@
  *   holds an offset into its linear memory; a WebGPU backend holds a GPUBuffer.
  * - A View describes a strided window into a storage: element (i0, i1, ...) lives at
  *   `offset + Σ ik·strides[k]`. Strides may be 0 (broadcast) or negative (flip).
- * - Every kernel writes a fresh, contiguous (row-major) storage and returns it, except `assign`, the only
- *   in-place kernel, used by in-place tensor methods (`copy_`, optimizer updates).
+ * - Every kernel writes a fresh, contiguous (row-major) storage and returns it, except the in-place kernels
+ *   `assign` (used by in-place tensor methods such as `copy_`) and the optional `optimizerStep` (a fused
+ *   optimizer update of a parameter and its state tensors).
  * - `read` is synchronous where the backend can be (TS, WASM); an async-only backend (WebGPU) throws a
  *   clear error there and implements `readAsync`.
  * - `dispose` is optional: garbage-collected backends (TS) have nothing to free.
@@ -38,6 +39,29 @@ export type BinaryOp =
 export type ReduceOp = "sum" | "prod" | "max" | "min" | "argmax" | "argmin";
 
 /**
+ * One fused optimizer update (`Kernels.optimizerStep`): the rule and its hyper-parameters as the optimizer's
+ * options give them. Each rule computes exactly the operations of its pure function in src/optim (`sgdUpdate`,
+ * `adamUpdate`, ...), in the same order, each rounded to the parameter's dtype, with every constant
+ * (`1 − β₁`, `−γ/(1 − β₁ᵗ)`, ...) computed in float64 first and then rounded (`optimizerConstants` in
+ * src/backend/ts/optim.ts), so a fused step gives the same bits as the composite ops. `states` lists the
+ * rule's state tensors in this order (each absent entry is left out):
+ *
+ * - `sgd`: [momentumBuffer] when momentum ≠ 0; `first` makes the buffer the gradient (the first step).
+ * - `adam` (AdamW with `decoupled`): [expAvg, expAvgSq, maxExpAvgSq (amsgrad only)]; `step` is t (from 1).
+ * - `adamax`: [expAvg, expInf]. `nadam`: [expAvg, expAvgSq], with μₜ, μₜ₊₁ and Πₜ = μ₁⋯μₜ given.
+ * - `rmsprop`: [squareAvg, gradAvg (centered only), momentumBuffer (momentum > 0 only)].
+ * - `adagrad`: [sum]. `adadelta`: [squareAvg, accDelta].
+ */
+export type OptimizerRule =
+  | { kind: "sgd"; lr: number; momentum: number; dampening: number; nesterov: boolean; weightDecay: number; maximize: boolean; first: boolean }
+  | { kind: "adam"; lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; decoupled: boolean; amsgrad: boolean; maximize: boolean; step: number }
+  | { kind: "adamax"; lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; maximize: boolean; step: number }
+  | { kind: "nadam"; lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; step: number; mu: number; muNext: number; muProduct: number }
+  | { kind: "rmsprop"; lr: number; alpha: number; eps: number; weightDecay: number; momentum: number; centered: boolean; maximize: boolean }
+  | { kind: "adagrad"; lr: number; lrDecay: number; eps: number; weightDecay: number; maximize: boolean; step: number }
+  | { kind: "adadelta"; lr: number; rho: number; eps: number; weightDecay: number; maximize: boolean };
+
+/**
  * Every kernel a backend must provide. Typed as an interface so that a backend missing one is a compile
  * error, not a runtime "kernel not found".
  */
@@ -62,6 +86,13 @@ export interface Kernels<S extends Storage = Storage> {
   cat(xs: readonly View<S>[], dim: number, out: DType): S;
   /** In place: dst[i] = src[i] (src already broadcast to dst's shape), converting to dst's dtype. */
   assign(dst: View<S>, src: View<S>): void;
+  /**
+   * Optional, in place: one optimizer update of `param` and its `states` by `rule` (see OptimizerRule), reading
+   * `grad`. Every view is contiguous, of one float dtype (float32 or float64) and of one element count; param
+   * and the states are distinct storages, none of them grad's. A backend without it (or a call the optimizer
+   * finds unsuitable: another dtype or layout) takes the composite path: the pure update's ops, then `copy_`.
+   */
+  optimizerStep?(rule: OptimizerRule, param: View<S>, grad: View<S>, states: readonly View<S>[]): void;
 }
 
 export interface Backend<S extends Storage = Storage> {

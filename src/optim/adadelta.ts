@@ -2,7 +2,7 @@
 import { noGrad } from "../autograd/grad-mode.js";
 import { zerosLike } from "../ops/creation.js";
 import type { Tensor } from "../tensor.js";
-import { Optimizer, checkNumber, type BaseOptions, type ParamGroup, type ParamsInput } from "./optimizer.js";
+import { Optimizer, checkNumber, type BaseOptions, type FusedPlan, type ParamGroup, type ParamsInput } from "./optimizer.js";
 
 export interface AdadeltaOptions extends BaseOptions {
   /** Scale of the update (default 1). */
@@ -62,5 +62,10 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
   }
   protected override update(param: Tensor, grad: Tensor, state: AdadeltaState | undefined, group: ParamGroup<AdadeltaOptions>) {
     return adadeltaUpdate(param, grad, state, group);
+  }
+  protected override fusedRule(param: Tensor, state: AdadeltaState | undefined, o: ParamGroup<AdadeltaOptions>): FusedPlan {
+    const { lr, rho, eps, weightDecay, maximize } = o;
+    const squareAvg = this.ownedState(state?.squareAvg, param), accDelta = this.ownedState(state?.accDelta, param);
+    return { rule: { kind: "adadelta", lr, rho, eps, weightDecay, maximize }, state: { step: (state?.step ?? 0) + 1, squareAvg, accDelta }, tensors: [squareAvg, accDelta] };
   }
 }

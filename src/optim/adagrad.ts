@@ -2,7 +2,7 @@
 import { noGrad } from "../autograd/grad-mode.js";
 import { fullLike } from "../ops/creation.js";
 import type { Tensor } from "../tensor.js";
-import { Optimizer, checkNumber, type BaseOptions, type ParamGroup, type ParamsInput } from "./optimizer.js";
+import { Optimizer, checkNumber, type BaseOptions, type FusedPlan, type ParamGroup, type ParamsInput } from "./optimizer.js";
 
 export interface AdagradOptions extends BaseOptions {
   /** Learning rate γ (default 1e-2). */
@@ -64,5 +64,11 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   }
   protected override update(param: Tensor, grad: Tensor, state: AdagradState | undefined, group: ParamGroup<AdagradOptions>) {
     return adagradUpdate(param, grad, state, group);
+  }
+  protected override fusedRule(param: Tensor, state: AdagradState | undefined, o: ParamGroup<AdagradOptions>): FusedPlan {
+    const { lr, lrDecay, eps, weightDecay, maximize } = o;
+    const step = (state?.step ?? 0) + 1;
+    const sum = this.ownedState(state?.sum, param, o.initialAccumulatorValue);
+    return { rule: { kind: "adagrad", lr, lrDecay, eps, weightDecay, maximize, step }, state: { step, sum }, tensors: [sum] };
   }
 }

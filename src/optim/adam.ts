@@ -6,7 +6,7 @@
 import { noGrad } from "../autograd/grad-mode.js";
 import { zerosLike } from "../ops/creation.js";
 import type { Tensor } from "../tensor.js";
-import { Optimizer, checkBetas, checkNumber, type BaseOptions, type ParamGroup, type ParamsInput } from "./optimizer.js";
+import { Optimizer, checkBetas, checkNumber, type BaseOptions, type FusedPlan, type ParamGroup, type ParamsInput } from "./optimizer.js";
 
 export interface AdamOptions extends BaseOptions {
   /** Learning rate γ (default 1e-3). */
@@ -76,6 +76,18 @@ export const adamUpdate = (param: Tensor, grad: Tensor, state: AdamState | undef
  */
 export const adamwUpdate = (param: Tensor, grad: Tensor, state: AdamState | undefined, o: AdamOptions) => adamCore(param, grad, state, o, true);
 
+/** The fused form of an Adam/AdamW step (see Optimizer.fusedRule): moments owned by `opt`, written in place. */
+function adamFused(
+  own: (t: Tensor | undefined) => Tensor, state: AdamState | undefined, o: AdamOptions, decoupled: boolean,
+): FusedPlan {
+  const step = (state?.step ?? 0) + 1;
+  const next: AdamState = { step, expAvg: own(state?.expAvg), expAvgSq: own(state?.expAvgSq) };
+  const tensors = [next.expAvg, next.expAvgSq];
+  if (o.amsgrad) tensors.push((next.maxExpAvgSq = own(state?.maxExpAvgSq)));
+  const { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad, maximize } = o;
+  return { rule: { kind: "adam", lr, beta1, beta2, eps, weightDecay, decoupled, amsgrad, maximize, step }, state: next, tensors };
+}
+
 export function validateAdamLike(name: string) {
   return (g: { lr: number; betas: unknown; eps: number; weightDecay: number }): void => {
     checkNumber(name, "lr", g.lr);
@@ -98,6 +110,9 @@ export class Adam extends Optimizer<AdamOptions> {
   protected override update(param: Tensor, grad: Tensor, state: AdamState | undefined, group: ParamGroup<AdamOptions>) {
     return adamUpdate(param, grad, state, group);
   }
+  protected override fusedRule(param: Tensor, state: AdamState | undefined, group: ParamGroup<AdamOptions>): FusedPlan {
+    return adamFused((t) => this.ownedState(t, param), state, group, false);
+  }
 }
 
 /**
@@ -112,5 +127,8 @@ export class AdamW extends Optimizer<AdamOptions> {
   }
   protected override update(param: Tensor, grad: Tensor, state: AdamState | undefined, group: ParamGroup<AdamOptions>) {
     return adamwUpdate(param, grad, state, group);
+  }
+  protected override fusedRule(param: Tensor, state: AdamState | undefined, group: ParamGroup<AdamOptions>): FusedPlan {
+    return adamFused((t) => this.ownedState(t, param), state, group, true);
   }
 }

@@ -3,7 +3,7 @@ import { noGrad } from "../autograd/grad-mode.js";
 import { zerosLike } from "../ops/creation.js";
 import type { Tensor } from "../tensor.js";
 import { validateAdamLike } from "./adam.js";
-import { Optimizer, type BaseOptions, type ParamGroup, type ParamsInput } from "./optimizer.js";
+import { Optimizer, type BaseOptions, type FusedPlan, type ParamGroup, type ParamsInput } from "./optimizer.js";
 
 export interface AdamaxOptions extends BaseOptions {
   /** Learning rate γ (default 2e-3). */
@@ -60,5 +60,11 @@ export class Adamax extends Optimizer<AdamaxOptions> {
   }
   protected override update(param: Tensor, grad: Tensor, state: AdamaxState | undefined, group: ParamGroup<AdamaxOptions>) {
     return adamaxUpdate(param, grad, state, group);
+  }
+  protected override fusedRule(param: Tensor, state: AdamaxState | undefined, o: ParamGroup<AdamaxOptions>): FusedPlan {
+    const { lr, betas: [beta1, beta2], eps, weightDecay, maximize } = o;
+    const step = (state?.step ?? 0) + 1;
+    const expAvg = this.ownedState(state?.expAvg, param), expInf = this.ownedState(state?.expInf, param);
+    return { rule: { kind: "adamax", lr, beta1, beta2, eps, weightDecay, maximize, step }, state: { step, expAvg, expInf }, tensors: [expAvg, expInf] };
   }
 }

@@ -3,7 +3,7 @@ import { noGrad } from "../autograd/grad-mode.js";
 import { zerosLike } from "../ops/creation.js";
 import type { Tensor } from "../tensor.js";
 import { validateAdamLike } from "./adam.js";
-import { Optimizer, checkNumber, type BaseOptions, type ParamGroup, type ParamsInput } from "./optimizer.js";
+import { Optimizer, checkNumber, type BaseOptions, type FusedPlan, type ParamGroup, type ParamsInput } from "./optimizer.js";
 
 export interface NAdamOptions extends BaseOptions {
   /** Learning rate γ (default 2e-3). */
@@ -22,6 +22,9 @@ export interface NAdamOptions extends BaseOptions {
 export type NAdamState = { step: number; muProduct: number; expAvg: Tensor; expAvgSq: Tensor };
 
 export const nadamDefaults: NAdamOptions = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3 };
+
+/** The momentum coefficient μₜ = β₁(1 − ½·0.96^(tψ)). */
+const nadamMu = (t: number, o: NAdamOptions): number => o.betas[0] * (1 - 0.5 * 0.96 ** (t * o.momentumDecay));
 
 /**
  * One NAdam update, as a pure function:
@@ -42,8 +45,7 @@ export function nadamUpdate(param: Tensor, grad: Tensor, state: NAdamState | und
     const biasCorrection2 = 1 - beta2 ** step;
     let g = grad;
     if (o.weightDecay !== 0) g = g.add(param.mul(o.weightDecay));
-    const mu = beta1 * (1 - 0.5 * 0.96 ** (step * o.momentumDecay));
-    const muNext = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * o.momentumDecay));
+    const mu = nadamMu(step, o), muNext = nadamMu(step + 1, o);
     const muProduct = (state?.muProduct ?? 1) * mu;
     const muProductNext = muProduct * muNext;
     const expAvg = (state?.expAvg ?? zerosLike(param)).mul(beta1).add(g.mul(1 - beta1));
@@ -72,5 +74,17 @@ export class NAdam extends Optimizer<NAdamOptions> {
   }
   protected override update(param: Tensor, grad: Tensor, state: NAdamState | undefined, group: ParamGroup<NAdamOptions>) {
     return nadamUpdate(param, grad, state, group);
+  }
+  protected override fusedRule(param: Tensor, state: NAdamState | undefined, o: ParamGroup<NAdamOptions>): FusedPlan {
+    const { lr, betas: [beta1, beta2], eps, weightDecay } = o;
+    const step = (state?.step ?? 0) + 1;
+    const mu = nadamMu(step, o), muNext = nadamMu(step + 1, o);
+    const muProduct = (state?.muProduct ?? 1) * mu;
+    const expAvg = this.ownedState(state?.expAvg, param), expAvgSq = this.ownedState(state?.expAvgSq, param);
+    return {
+      rule: { kind: "nadam", lr, beta1, beta2, eps, weightDecay, step, mu, muNext, muProduct },
+      state: { step, muProduct, expAvg, expAvgSq },
+      tensors: [expAvg, expAvgSq],
+    };
   }
 }

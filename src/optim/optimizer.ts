@@ -3,11 +3,19 @@
  * `step(closure?)` and `stateDict()` / `loadStateDict()`, as `torch.optim.Optimizer`.
  *
  * Each optimizer's math is a pure function (`sgdUpdate`, `adamUpdate`, ...) that maps a parameter, its
- * gradient and its old state to the new parameter and new state; the class keeps the state and writes the new
- * values into the parameter in place, under `noGrad`, so an update never records a graph.
+ * gradient and its old state to the new parameter and new state. `step()` runs it in one of two ways, under
+ * `noGrad`, so an update never records a graph:
+ * - fused: where the backend has the `optimizerStep` kernel and the optimizer a `fusedRule`, one kernel call
+ *   per parameter updates the parameter and its state tensors in place (the same operations in the same
+ *   order, so the same bits), allocating no tensor; the state tensors are then owned by the optimizer.
+ * - composite: otherwise (another dtype, a non-contiguous parameter, `fused = false`, ...) the pure function's
+ *   ops make the new values, written into the parameter with `copy_`.
  */
 import { enableGrad, noGrad } from "../autograd/grad-mode.js";
+import { bumpVersion } from "../autograd/version.js";
+import type { OptimizerRule } from "../backend/backend.js";
 import { GradError, ValueError, fmtShape } from "../errors.js";
+import { isContiguous } from "../shape.js";
 import { Tensor } from "../tensor.js";
 
 /** A value of per-parameter optimizer state: tensors (moments, buffers), numbers (step counts) or lists of them. */
@@ -31,6 +39,16 @@ export type ParamGroupInput<O extends BaseOptions = BaseOptions> = Partial<O> & 
 
 /** What optimizers are built from: the parameters, or a list of parameter groups. */
 export type ParamsInput<O extends BaseOptions = BaseOptions> = Iterable<Tensor> | readonly ParamGroupInput<O>[];
+
+/**
+ * A fused update as an optimizer plans it: the kernel's rule, the state after the step, and that state's
+ * tensors in the rule's order (see OptimizerRule), which the kernel then updates in place.
+ */
+export interface FusedPlan {
+  rule: OptimizerRule;
+  state: ParamState;
+  tensors: Tensor[];
+}
 
 /** A closure re-evaluates the model: zero the gradients, compute the loss, call backward, return the loss. */
 export type Closure = () => Tensor | number;
@@ -94,6 +112,13 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   private readonly validate: (group: ParamGroup<any>) => void;
   /** Whether state tensors have their parameter's shape (checked on load); LBFGS keeps flat vectors instead. */
   protected stateShapedLikeParams = true;
+  /**
+   * Whether `step()` may update parameters with the backend's fused in-place kernel (default true). Set it to
+   * false to always run the pure update's ops (the composite path): the results are the same; it is slower.
+   */
+  fused = true;
+  /** State tensors this optimizer made for in-place updates (contiguous, its own storage). */
+  private readonly owned = new WeakSet<Tensor>();
 
   /**
    * @param name the optimizer's name, for messages and state dicts
@@ -168,6 +193,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
           if (p.grad.shape.join() !== p.shape.join()) {
             throw new GradError(`${this.name}.step: the gradient of a parameter has shape ${fmtShape(p.grad.shape)}, but the parameter has shape ${fmtShape(p.shape)}.`);
           }
+          if (this.fusedStep(p, p.grad, group)) continue;
           const out = this.update(p, p.grad, this.state.get(p), group);
           p.copy_(out.param);
           this.state.set(p, out.state);
@@ -179,6 +205,51 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
 
   /** One parameter's update: the new value and new state (a pure function of its inputs). */
   protected abstract update(param: Tensor, grad: Tensor, state: ParamState | undefined, group: ParamGroup<O>): { param: Tensor; state: ParamState };
+
+  /**
+   * The fused form of `update`, for optimizers that have one: the rule, the new state and its tensors, taken
+   * from the old state with `ownedState` (so they may be written in place). It must not modify `state`.
+   */
+  protected fusedRule?(param: Tensor, state: ParamState | undefined, group: ParamGroup<O>): FusedPlan;
+
+  /**
+   * Runs the fused in-place update of one parameter where it applies (see the module comment) and returns
+   * true; false leaves everything as it was, for the composite path.
+   */
+  private fusedStep(p: Tensor, grad: Tensor, group: ParamGroup<O>): boolean {
+    const kernel = p.backend.kernels.optimizerStep;
+    if (!this.fused || this.fusedRule === undefined || kernel === undefined) return false;
+    const dtype = p.dtype;
+    if ((dtype !== "float32" && dtype !== "float64") || grad.dtype !== dtype || grad.backend !== p.backend) return false;
+    if ((p.requiresGrad && !p.isLeaf) || !isContiguous(p.shape, p.strides) || grad.storage === p.storage) return false;
+    const state = this.state.get(p);
+    if (state !== undefined) {
+      for (const k in state) {
+        const v = state[k];
+        if (v instanceof Tensor && v.backend !== p.backend) return false;
+      }
+    }
+    const plan = this.fusedRule(p, state, group);
+    const g = isContiguous(grad.shape, grad.strides) ? grad : grad.contiguous();
+    kernel.call(p.backend.kernels, plan.rule, p, g, plan.tensors);
+    bumpVersion(p.storage);
+    for (const t of plan.tensors) bumpVersion(t.storage);
+    this.state.set(p, plan.state);
+    return true;
+  }
+
+  /**
+   * A state tensor the fused kernel may write in place: `t` itself when this optimizer made it for that (and
+   * it still fits: the parameter's dtype, contiguous), else a fresh contiguous tensor on the parameter's
+   * backend holding `t`'s values (or `fill` where `t` is missing).
+   */
+  protected ownedState(t: StateValue | undefined, param: Tensor, fill = 0): Tensor {
+    if (t instanceof Tensor && this.owned.has(t) && t.dtype === param.dtype && isContiguous(t.shape, t.strides)) return t;
+    const out = param._scalarFill(fill);
+    if (t instanceof Tensor) out.copy_(t);
+    this.owned.add(out);
+    return out;
+  }
 
   /** Every parameter, in group order: the positions used by state dicts. */
   protected allParams(): Tensor[] {

@@ -2,7 +2,7 @@
 import { noGrad } from "../autograd/grad-mode.js";
 import { zerosLike } from "../ops/creation.js";
 import type { Tensor } from "../tensor.js";
-import { Optimizer, checkNumber, type BaseOptions, type ParamGroup, type ParamsInput } from "./optimizer.js";
+import { Optimizer, checkNumber, type BaseOptions, type FusedPlan, type ParamGroup, type ParamsInput } from "./optimizer.js";
 
 export interface RMSpropOptions extends BaseOptions {
   /** Learning rate γ (default 1e-2). */
@@ -80,5 +80,13 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   }
   protected override update(param: Tensor, grad: Tensor, state: RMSpropState | undefined, group: ParamGroup<RMSpropOptions>) {
     return rmspropUpdate(param, grad, state, group);
+  }
+  protected override fusedRule(param: Tensor, state: RMSpropState | undefined, o: ParamGroup<RMSpropOptions>): FusedPlan {
+    const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = o;
+    const next: RMSpropState = { step: (state?.step ?? 0) + 1, squareAvg: this.ownedState(state?.squareAvg, param) };
+    const tensors = [next.squareAvg];
+    if (centered) tensors.push((next.gradAvg = this.ownedState(state?.gradAvg, param)));
+    if (momentum > 0) tensors.push((next.momentumBuffer = this.ownedState(state?.momentumBuffer, param)));
+    return { rule: { kind: "rmsprop", lr, alpha, eps, weightDecay, momentum, centered, maximize }, state: next, tensors };
   }
 }

@@ -2,7 +2,7 @@
 import { noGrad } from "../autograd/grad-mode.js";
 import { ValueError } from "../errors.js";
 import type { Tensor } from "../tensor.js";
-import { Optimizer, checkNumber, type BaseOptions, type ParamGroup, type ParamsInput } from "./optimizer.js";
+import { Optimizer, checkNumber, type BaseOptions, type FusedPlan, type ParamGroup, type ParamsInput } from "./optimizer.js";
 
 export interface SGDOptions extends BaseOptions {
   /** Learning rate γ (default 1e-3, as PyTorch ≥ 2.2; 1.x required it). */
@@ -74,5 +74,12 @@ export class SGD extends Optimizer<SGDOptions> {
   }
   protected override update(param: Tensor, grad: Tensor, state: SGDState | undefined, group: ParamGroup<SGDOptions>) {
     return sgdUpdate(param, grad, state, group);
+  }
+  protected override fusedRule(param: Tensor, state: SGDState | undefined, o: ParamGroup<SGDOptions>): FusedPlan {
+    const { lr, momentum, dampening, nesterov, weightDecay, maximize } = o;
+    const rule = { kind: "sgd", lr, momentum, dampening, nesterov, weightDecay, maximize, first: state?.momentumBuffer === undefined } as const;
+    if (momentum === 0) return { rule, state: {}, tensors: [] };
+    const momentumBuffer = this.ownedState(state?.momentumBuffer, param);
+    return { rule, state: { momentumBuffer }, tensors: [momentumBuffer] };
   }
 }

@@ -9,6 +9,7 @@ import { sizeOf } from "../../shape.js";
 import { assign, binary, copy, unary, where } from "./elementwise.js";
 import { cat, gather, scatterAdd } from "./indexing.js";
 import { matmul } from "./matmul.js";
+import { optimizerStep } from "./optim.js";
 import { reduce } from "./reduce.js";
 import { gatherView, TsStorage, type TsView } from "./storage.js";
 
@@ -37,5 +38,5 @@ export class TsBackend implements Backend<TsStorage> {
     // The garbage collector owns typed arrays.
   }
 
-  readonly kernels = { unary, binary, where, reduce, matmul, copy, gather, scatterAdd, cat, assign };
+  readonly kernels = { unary, binary, where, reduce, matmul, copy, gather, scatterAdd, cat, assign, optimizerStep };
 }

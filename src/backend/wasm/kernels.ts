@@ -5,9 +5,10 @@
  */
 import type { DType } from "../../dtype.js";
 import { contiguousStrides, isContiguous, sizeOf } from "../../shape.js";
-import type { BinaryOp, Kernels, ReduceOp, UnaryOp } from "../backend.js";
+import type { BinaryOp, Kernels, OptimizerRule, ReduceOp, UnaryOp } from "../backend.js";
 import * as ts from "../ts/index.js";
 import { isSliceIndex, sliceIndices } from "../ts/indexing.js";
+import { checkOptimizerStep, optimizerConstants, OPTIM_MAX_CONSTANTS } from "../ts/optim.js";
 import { fromTs, toTs } from "./fallback.js";
 import { BINARY_CODE, DTYPE_CODE, ELEM_BYTES, REDUCE_CODE, UNARY_CODE, isComparison } from "./opcodes.js";
 import type { WasmRuntime } from "./runtime.js";
@@ -20,7 +21,7 @@ let tsKernels: Kernels<ts.TsStorage> | null = null;
 const TS = (): Kernels<ts.TsStorage> => (tsKernels ??= new ts.TsBackend().kernels);
 
 // Job kinds of assembly/parallel.ts.
-const JOB_GEMM_PACK_B = 6, JOB_GEMM_BLOCK = 7, JOB_UNARY = 1, JOB_BINARY = 2, JOB_WHERE = 3, JOB_REDUCE = 4, JOB_REDUCE_PARTIAL = 5;
+const JOB_OPTIM = 8, JOB_GEMM_PACK_B = 6, JOB_GEMM_BLOCK = 7, JOB_UNARY = 1, JOB_BINARY = 2, JOB_WHERE = 3, JOB_REDUCE = 4, JOB_REDUCE_PARTIAL = 5;
 /** Elements below which element-wise kernels and reductions stay on one thread. */
 const ELEMENTWISE_MIN = 65536;
 /** Multiply-adds (m·n·k) below which a matmul stays on one thread. */
@@ -371,5 +372,30 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
     rt.dispose(tmp);
   }
 
-  return { unary, binary, where, reduce, matmul, copy, gather, scatterAdd, cat, assign };
+  /** The float64 constants block of optimizerStep (allocated on first use, kept with the runtime). */
+  let optimHyper = -1;
+
+  /**
+   * In place: one fused optimizer update (assembly/optim.ts) for float32 and float64, split across threads
+   * when large (element-wise, so the bits are the same for any thread count).
+   */
+  function optimizerStep(rule: OptimizerRule, param: WasmView, grad: WasmView, states: readonly WasmView[]): void {
+    const n = checkOptimizerStep(rule, param, grad, states);
+    if (n === 0) return;
+    const { code, flags, c } = optimizerConstants(rule);
+    if (optimHyper < 0) optimHyper = rt.temp(8 * OPTIM_MAX_CONSTANTS);
+    const f64 = rt.arrays().float64, h = optimHyper >> 3;
+    for (let i = 0; i < c.length; i++) f64[h + i] = c[i]!;
+    const isF64 = param.storage.dtype === "float64" ? 1 : 0;
+    const p = rt.addr(param), g = rt.addr(grad);
+    const s0 = states.length > 0 ? rt.addr(states[0]!) : 0;
+    const s1 = states.length > 1 ? rt.addr(states[1]!) : 0;
+    const s2 = states.length > 2 ? rt.addr(states[2]!) : 0;
+    const t = rt.threadsFor(n, ELEMENTWISE_MIN);
+    if (t === 1) return k.optimStep(code, flags, isF64, n, p, g, s0, s1, s2, optimHyper);
+    const chunk = roundUp(Math.ceil(n / t), 16);
+    rt.parallel([JOB_OPTIM, code, flags, isF64, n, chunk, p, g, s0, s1, s2, optimHyper], Math.ceil(n / chunk), t);
+  }
+
+  return { unary, binary, where, reduce, matmul, copy, gather, scatterAdd, cat, assign, optimizerStep };
 }

@@ -25,6 +25,7 @@ export interface KernelExports {
   reduceCombine(op: number, partials: number, outer: number, pieces: number, out: number): void;
   stridedCopy(elemBytes: number, src: number, dst: number, ndim: number, meta: number): void;
   convert(srcType: number, src: number, dstType: number, dst: number, n: number): void;
+  optimStep(rule: number, flags: number, f64: number, n: number, p: number, g: number, s0: number, s1: number, s2: number, hyper: number): void;
   runPart(job: number, part: number, thread: number): void;
 }
 
