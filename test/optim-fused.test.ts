@@ -329,3 +329,18 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+for (const backend of BACKENDS) {
+  test(`${backend}: an empty parameter steps without error (fused, nothing to do)`, () => {
+    onBackend(backend, () => {
+      const w = tensor([], { requiresGrad: true }), v = tensor([3], { requiresGrad: true });
+      const opt = new Adam([w, v], { lr: 0.1 });
+      w.grad = tensor([]);
+      v.grad = tensor([1]);
+      const { calls } = countingKernel(() => opt.step());
+      assert.equal(calls, 2);
+      assert.deepEqual(w.shape, [0]);
+      assert.ok(Math.abs((v.toFlatArray()[0] as number) - 2.9) < 1e-6);
+    });
+  });
+}
