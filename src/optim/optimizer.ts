@@ -307,6 +307,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
           throw new ValueError(`${op}: state "${k}" of parameter ${key} has shape ${fmtShape(v.shape)}, but the parameter has shape ${fmtShape(p.shape)}.`);
         }
         copy[k] = cloneState(v);
+        if (copy[k] instanceof Tensor) this.owned.add(copy[k] as Tensor); // a fresh copy: fused steps may write it
       }
       newState.set(p, copy);
     }
