@@ -4,7 +4,7 @@
  */
 export {
   Optimizer, type BaseOptions, type ParamGroup, type ParamGroupInput, type ParamsInput, type ParamState, type StateValue,
-  type Closure, type OptimizerStateDict,
+  type Closure, type OptimizerStateDict, type FusedPlan,
 } from "./optimizer.js";
 export { SGD, sgdUpdate, sgdDefaults, type SGDOptions, type SGDState } from "./sgd.js";
 export { Adam, AdamW, adamUpdate, adamwUpdate, adamDefaults, adamwDefaults, type AdamOptions, type AdamState } from "./adam.js";
