@@ -344,3 +344,34 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+for (const backend of BACKENDS) {
+  test(`${backend}: param groups with different options (momentum on/off, amsgrad on/off) give the composite bits`, () => {
+    onBackend(backend, () => {
+      const run = (fused: boolean, make: (W: Tensor, b: Tensor) => Optimizer<any>) => {
+        const g = new Generator(21);
+        const W = randn([4, 5], { generator: g }).requiresGrad_(), b = randn([5], { generator: g }).requiresGrad_();
+        const opt = make(W, b);
+        opt.fused = fused;
+        const { calls } = countingKernel(() => {
+          for (let k = 0; k < 5; k++) {
+            W.grad = randn([4, 5], { generator: g });
+            b.grad = randn([5], { generator: g });
+            opt.step();
+          }
+        });
+        return { out: bits([W, b]).flat(), calls };
+      };
+      const makers: ((W: Tensor, b: Tensor) => Optimizer<any>)[] = [
+        (W, b) => new SGD([{ params: [W], momentum: 0.9, nesterov: true }, { params: [b], weightDecay: 0.1 }], { lr: 0.1 }),
+        (W, b) => new Adam([{ params: [W], amsgrad: true }, { params: [b], maximize: true, weightDecay: 0.05 }], { lr: 0.01 }),
+        (W, b) => new RMSprop([{ params: [W], centered: true }, { params: [b], momentum: 0.3 }], { lr: 0.01 }),
+      ];
+      for (const make of makers) {
+        const f = run(true, make), c = run(false, make);
+        assert.equal(f.calls, 10);
+        assert.ok(sameBits(f.out, c.out));
+      }
+    });
+  });
+}
