@@ -52,7 +52,7 @@ export { registerModule } from "./io/layer-registry.js";
 
 export { Generator, manualSeed, getDefaultGenerator, philox4x32 } from "./random.js";
 export { setBackend, getBackend, registerBackend, backendName } from "./backend/registry.js";
-export type { Backend, Kernels, Storage, View, UnaryOp, BinaryOp, ReduceOp } from "./backend/backend.js";
+export type { Backend, Kernels, Storage, View, UnaryOp, BinaryOp, ReduceOp, OptimizerRule } from "./backend/backend.js";
 export {
   useWasm, initWasm, createWasmBackend, WasmBackend, WasmStorage, wasmSimdSupported, sharedMemorySupported,
   setNumThreads, getNumThreads, type HeapStats,
