@@ -97,8 +97,8 @@ export function broadcastOperands(op: string, a: Operand, b: Operand, dtypeRule?
     throw new ValueError(`${op}: at least one operand must be a Tensor, got ${typeof a} and ${typeof b}. Wrap one with tensor().`);
   }
   const ref = (a instanceof Tensor ? a : b) as Tensor;
-  const ta = a instanceof Tensor ? a : Tensor._scalarLike(a, ref);
-  const tb = b instanceof Tensor ? b : Tensor._scalarLike(b, ref);
+  const ta = a instanceof Tensor ? a : Tensor._constant(a, ref);
+  const tb = b instanceof Tensor ? b : Tensor._constant(b, ref);
   if (ta.backend !== tb.backend) {
     throw new ValueError(`${op}: operands live on different backends ("${ta.backend.name}" and "${tb.backend.name}"); move one with .to().`);
   }
@@ -177,7 +177,7 @@ export const logicalOr = (a: Operand, b: Operand): Tensor => ne(add(truthy(a), t
  */
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   if (!(cond instanceof Tensor)) throw new ValueError(`where: cond must be a Tensor (bool), got ${typeof cond}.`);
-  const [ta0, tb0, dtype] = broadcastOperands("where", a instanceof Tensor || b instanceof Tensor ? a : Tensor._scalarLike(a, cond, "float32"), b);
+  const [ta0, tb0, dtype] = broadcastOperands("where", a instanceof Tensor || b instanceof Tensor ? a : Tensor._constant(a, cond, "float32"), b);
   const shape = broadcastShapes("where", cond.shape, ta0.shape);
   const ta = shapesEqual(ta0.shape, shape) ? ta0 : expand(ta0, shape);
   const tb = shapesEqual(tb0.shape, shape) ? tb0 : expand(tb0, shape);
