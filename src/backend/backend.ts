@@ -31,10 +31,19 @@ export interface View<S extends Storage = Storage> {
 
 export type UnaryOp =
   | "neg" | "exp" | "log" | "sqrt" | "abs" | "sign" | "sin" | "cos" | "tanh" | "recip"
-  | "floor" | "ceil" | "round" | "erf" | "expm1" | "log1p" | "sigmoid" | "logicalNot";
+  | "floor" | "ceil" | "round" | "erf" | "expm1" | "log1p" | "sigmoid" | "logicalNot"
+  /** `x > 0 ? x : 0` (NaN and −0 give +0). */
+  | "relu";
 export type BinaryOp =
   | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
-  | "eq" | "ne" | "lt" | "le" | "gt" | "ge";
+  | "eq" | "ne" | "lt" | "le" | "gt" | "ge"
+  /**
+   * Activation backward passes in one kernel, `a` the saved activation, `b` the incoming gradient, every
+   * intermediate rounded to the output dtype (so they equal the composite ops bit for bit):
+   * tanhGrad `b·(1 − a·a)` (a = tanh output), sigmoidGrad `b·(a·(1 − a))` (a = sigmoid output),
+   * reluGrad `a > 0 ? b : b·0` (a = relu input or output).
+   */
+  | "tanhGrad" | "sigmoidGrad" | "reluGrad";
 export type ReduceOp = "sum" | "prod" | "max" | "min" | "argmax" | "argmin";
 
 /**

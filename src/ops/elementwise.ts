@@ -6,6 +6,7 @@
 import type { BinaryOp, UnaryOp } from "../backend/backend.js";
 import { isFloat, promoteTypes, toFloat, type DType } from "../dtype.js";
 import { DTypeError, ValueError } from "../errors.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
 import { record } from "../autograd/node.js";
 import { broadcastShapes, shapesEqual } from "../shape.js";
 import { Tensor } from "../tensor.js";
@@ -51,7 +52,8 @@ export const sin = (x: Tensor): Tensor => floatUnary("sin", x, (dy, _o, x) => mu
 /** `cos x`. */
 export const cos = (x: Tensor): Tensor => floatUnary("cos", x, (dy, _o, x) => neg(mul(dy, sin(x))));
 /** Hyperbolic tangent; derivative `1 - tanh²(x)`. */
-export const tanh = (x: Tensor): Tensor => floatUnary("tanh", x, (dy, out) => mul(dy, sub(1, mul(out, out))));
+export const tanh = (x: Tensor): Tensor =>
+  floatUnary("tanh", x, (dy, out) => activationGrad("tanhGrad", out, dy, () => mul(dy, sub(1, mul(out, out)))));
 /** Gauss error function; derivative `2/√π · e^(−x²)`. */
 export const erf = (x: Tensor): Tensor =>
   floatUnary("erf", x, (dy, _o, x) => mul(dy, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI))));
@@ -85,7 +87,27 @@ export const logicalNot = (x: Tensor): Tensor => unary("logicalNot", x, "bool");
 
 /** Logistic sigmoid `1/(1+e^(−x))`, one primitive for float32 accuracy in both tails; derivative `s(1−s)`. */
 export const sigmoid = (x: Tensor): Tensor =>
-  floatUnary("sigmoid", x, (dy, out) => mul(dy, mul(out, sub(1, out))));
+  floatUnary("sigmoid", x, (dy, out) => activationGrad("sigmoidGrad", out, dy, () => mul(dy, mul(out, sub(1, out)))));
+
+/**
+ * `max(x, 0)` as one kernel (`where(x > 0, x, 0)` for int and bool inputs); relu'(0) = 0, as PyTorch. The
+ * gradient `where(x > 0, dy, dy·0)` is one kernel too.
+ */
+export function relu(x: Tensor): Tensor {
+  if (!isFloat(x.dtype)) return where(gt(x, 0), x, 0);
+  const out = unary("relu", x, x.dtype);
+  return record(out, "relu", [x], (dy) => [activationGrad("reluGrad", x, dy, () => where(gt(x, 0), dy, mul(dy, 0)))]);
+}
+
+/**
+ * An activation's gradient from its saved tensor and the incoming gradient, as one fused kernel. When the
+ * backward pass is itself recorded (createGraph) it is the composite form instead, which gives the same
+ * values (the kernel rounds as the composite ops do) and can be differentiated again.
+ */
+function activationGrad(op: "tanhGrad" | "sigmoidGrad" | "reluGrad", saved: Tensor, dy: Tensor, composite: () => Tensor): Tensor {
+  if (isGradEnabled() || saved.dtype !== dy.dtype || !shapesEqual(saved.shape, dy.shape)) return composite();
+  return binary(op, saved, dy, dy.dtype);
+}
 
 const zerosFrom = (t: Tensor): Tensor => mul(t, 0);
 
