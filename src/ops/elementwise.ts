@@ -53,7 +53,7 @@ export const sin = (x: Tensor): Tensor => floatUnary("sin", x, (dy, _o, x) => mu
 export const cos = (x: Tensor): Tensor => floatUnary("cos", x, (dy, _o, x) => neg(mul(dy, sin(x))));
 /** Hyperbolic tangent; derivative `1 - tanh²(x)`. */
 export const tanh = (x: Tensor): Tensor =>
-  floatUnary("tanh", x, (dy, out) => activationGrad("tanhGrad", out, dy, () => mul(dy, sub(1, mul(out, out)))));
+  floatUnary("tanh", x, (dy, out) => activationGrad("tanhGrad", out, dy));
 /** Gauss error function; derivative `2/√π · e^(−x²)`. */
 export const erf = (x: Tensor): Tensor =>
   floatUnary("erf", x, (dy, _o, x) => mul(dy, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI))));
@@ -87,7 +87,7 @@ export const logicalNot = (x: Tensor): Tensor => unary("logicalNot", x, "bool");
 
 /** Logistic sigmoid `1/(1+e^(−x))`, one primitive for float32 accuracy in both tails; derivative `s(1−s)`. */
 export const sigmoid = (x: Tensor): Tensor =>
-  floatUnary("sigmoid", x, (dy, out) => activationGrad("sigmoidGrad", out, dy, () => mul(dy, mul(out, sub(1, out)))));
+  floatUnary("sigmoid", x, (dy, out) => activationGrad("sigmoidGrad", out, dy));
 
 /**
  * `max(x, 0)` as one kernel (`where(x > 0, x, 0)` for int and bool inputs); relu'(0) = 0, as PyTorch. The
@@ -96,16 +96,23 @@ export const sigmoid = (x: Tensor): Tensor =>
 export function relu(x: Tensor): Tensor {
   if (!isFloat(x.dtype)) return where(gt(x, 0), x, 0);
   const out = unary("relu", x, x.dtype);
-  return record(out, "relu", [x], (dy) => [activationGrad("reluGrad", x, dy, () => where(gt(x, 0), dy, mul(dy, 0)))]);
+  return record(out, "relu", [x], (dy) => [activationGrad("reluGrad", x, dy)]);
 }
+
+/** The fused activation gradients as composite, differentiable ops (saved = tanh/sigmoid output, relu input or output). */
+const COMPOSITE_GRADS = {
+  tanhGrad: (y: Tensor, dy: Tensor): Tensor => mul(dy, sub(1, mul(y, y))),
+  sigmoidGrad: (y: Tensor, dy: Tensor): Tensor => mul(dy, mul(y, sub(1, y))),
+  reluGrad: (x: Tensor, dy: Tensor): Tensor => where(gt(x, 0), dy, mul(dy, 0)),
+};
 
 /**
  * An activation's gradient from its saved tensor and the incoming gradient, as one fused kernel. When the
  * backward pass is itself recorded (createGraph) it is the composite form instead, which gives the same
  * values (the kernel rounds as the composite ops do) and can be differentiated again.
  */
-function activationGrad(op: "tanhGrad" | "sigmoidGrad" | "reluGrad", saved: Tensor, dy: Tensor, composite: () => Tensor): Tensor {
-  if (isGradEnabled() || saved.dtype !== dy.dtype || !shapesEqual(saved.shape, dy.shape)) return composite();
+export function activationGrad(op: keyof typeof COMPOSITE_GRADS, saved: Tensor, dy: Tensor): Tensor {
+  if (isGradEnabled() || saved.dtype !== dy.dtype || !shapesEqual(saved.shape, dy.shape)) return COMPOSITE_GRADS[op](saved, dy);
   return binary(op, saved, dy, dy.dtype);
 }
 

@@ -38,7 +38,7 @@ function erfcPos(x: number): number {
   return (Math.exp(-x * x) / x) * (0.564189583547756287 - (z * p) / q);
 }
 
-const UNARY: Record<UnaryOp, (x: number) => number> = {
+export const UNARY: Record<UnaryOp, (x: number) => number> = {
   neg: (x) => -x,
   exp: Math.exp,
   log: Math.log,

@@ -5,7 +5,7 @@
  */
 import type { DType } from "../../dtype.js";
 import { contiguousStrides, isContiguous, sizeOf } from "../../shape.js";
-import type { BinaryOp, Kernels, ReduceOp, UnaryOp } from "../backend.js";
+import type { BinaryOp, Kernels, LinearActivation, ReduceOp, UnaryOp } from "../backend.js";
 import * as ts from "../ts/index.js";
 import { isSliceIndex, sliceIndices } from "../ts/indexing.js";
 import { fromTs, toTs } from "./fallback.js";
@@ -266,6 +266,24 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
   }
 
   /**
+   * x·wᵀ through the matmul kernel (wᵀ is a view: gemm reads w through swapped strides), then the bias added
+   * and the activation applied in place over the fresh output by the element-wise kernels (so the bits are
+   * those of matmul, add and the activation run separately).
+   */
+  function linear(x: WasmView, w: WasmView, bias: WasmView | null, act: LinearActivation | null, out: DType): WasmStorage {
+    const f32 = (v: WasmView | null): boolean => v === null || v.storage.dtype === "float32";
+    if (!(out === "float32" && f32(x) && f32(w) && f32(bias))) {
+      return fromTs(rt, TS().linear(toTs(rt, x), toTs(rt, w), bias && toTs(rt, bias), act, out));
+    }
+    const N = w.shape[0]!, K = w.shape[1]!, M = x.shape[0]!;
+    const res = matmul(x, { storage: w.storage, shape: [K, N], strides: [w.strides[1]!, w.strides[0]!], offset: w.offset }, out);
+    if (res.size === 0) return res;
+    if (bias !== null) binaryGrid(BINARY_CODE.add, res.ptr, N, 1, rt.addr(bias), 0, bias.strides[0]!, res.ptr, M, N);
+    if (act !== null) unaryRun(UNARY_CODE[act], res.ptr, res.ptr, M * N);
+    return res;
+  }
+
+  /**
    * gemmF32's schedule on t threads, per block of NC columns: the threads pack all of B's block into one
    * shared buffer (one job), then share C's rows × columns (a second job), each part packing its own rows
    * of A and walking the depth blocks in gemmF32's order, so the bits are the same. Parts are sized to at
@@ -371,5 +389,5 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
     rt.dispose(tmp);
   }
 
-  return { unary, binary, where, reduce, matmul, copy, gather, scatterAdd, cat, assign };
+  return { unary, binary, where, reduce, matmul, linear, copy, gather, scatterAdd, cat, assign };
 }
