@@ -189,3 +189,32 @@ test("scalar constants are shared but never aliased by a result or written throu
     void getBackend();
   });
 });
+
+test("binaryCrossEntropy's one-node form equals the composite formula, value and gradient, bit for bit", async () => {
+  const { binaryCrossEntropy } = await import("../src/nn/functional/probability-losses.js");
+  onEachBackend((be) => {
+    const g = new Generator(5);
+    // PyTorch's formula with log clamped at −100, as separate ops.
+    const clampedLog = (p: Tensor): Tensor => E.where(E.gt(p, 0), E.clamp(E.log(E.where(E.gt(p, 0), p, 1)), -100), -100);
+    const composite = (x: Tensor, y: Tensor): Tensor =>
+      E.neg(E.add(E.mul(y, clampedLog(x)), E.mul(E.sub(1, y), clampedLog(E.sub(1, x)))));
+    for (const [n, edges] of [[200, false], [7, true]] as const) {
+      const raw = Float32Array.from({ length: n }, () => 1 / (1 + Math.exp(-3 * g.normal())));
+      if (edges) raw.set([0, 1, 1e-44]); // clamped logs: the composite path
+      const y = tensor(Float32Array.from({ length: n }, () => (g.random() < 0.5 ? 1 : 0)), { shape: [n, 1] });
+      for (const reduction of ["mean", "sum", "none"] as const) {
+        const x1 = tensor(raw, { shape: [n, 1], requiresGrad: true });
+        const x2 = tensor(raw, { shape: [n, 1], requiresGrad: true });
+        const l1 = binaryCrossEntropy(x1, y, { reduction });
+        const p2 = composite(x2, y);
+        const l2 = reduction === "mean" ? p2.mean() : reduction === "sum" ? p2.sum() : p2;
+        if (reduction === "none") assert.equal(l1.gradFn, edges ? "neg" : "binaryCrossEntropy", `${be} path`);
+        assertSameBits(l1, l2, `${be} bce ${reduction} value`);
+        const seed = reduction === "none" ? randn(g, [n, 1]) : undefined;
+        l1.backward(seed);
+        l2.backward(seed);
+        assertSameBits(x1.grad!, x2.grad!, `${be} bce ${reduction}${edges ? " (clamped)" : ""} grad`);
+      }
+    }
+  });
+});
