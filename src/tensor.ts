@@ -21,8 +21,8 @@ import { matmul } from "./ops/matmul.js";
 type Operand = E.Operand;
 type Dim = R.Dim;
 
-/** Cached 0-d constants per backend (see `Tensor._constant`), at most MAX_CONSTANTS values each. */
-const constants = new WeakMap<Backend, Map<string, Tensor>>();
+/** Cached 0-d constants per backend and dtype (see `Tensor._constant`), at most MAX_CONSTANTS values each. */
+const constants = new WeakMap<Backend, Map<DType, Map<number | "-0", Tensor>>>();
 const MAX_CONSTANTS = 256;
 
 /** Nested number arrays as `toArray()` returns them. */
@@ -89,10 +89,12 @@ export class Tensor implements View {
   static _constant(v: number | boolean, like: Tensor, dtype?: DType): Tensor {
     let d: DType = dtype ?? like.dtype;
     if (typeof v === "number" && !isFloat(d) && (!Number.isInteger(v) || d === "bool")) d = Number.isInteger(v) ? "int32" : "float32";
-    let cache = constants.get(like.backend);
-    if (cache === undefined) constants.set(like.backend, (cache = new Map()));
+    let byDtype = constants.get(like.backend);
+    if (byDtype === undefined) constants.set(like.backend, (byDtype = new Map()));
+    let cache = byDtype.get(d);
+    if (cache === undefined) byDtype.set(d, (cache = new Map()));
     const n = Number(v);
-    const key = Object.is(n, -0) ? `${d}:-0` : `${d}:${n}`;
+    const key = n === 0 && 1 / n < 0 ? "-0" : n; // Map keys treat −0 as 0
     let t = cache.get(key);
     if (t === undefined) {
       if (cache.size >= MAX_CONSTANTS) cache.clear(); // a loop over many distinct numbers: start afresh

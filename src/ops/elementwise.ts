@@ -133,6 +133,8 @@ export function broadcastOperands(op: string, a: Operand, b: Operand, dtypeRule?
   }
   let dtype = promoteTypes(ta.dtype, tb.dtype);
   if (dtypeRule) dtype = dtypeRule(dtype);
+  // The common case, two operands of one shape and dtype: nothing to broadcast or convert.
+  if (ta.dtype === dtype && tb.dtype === dtype && shapesEqual(ta.shape, tb.shape)) return [ta, tb, dtype];
   const shape = broadcastShapes(op, ta.shape, tb.shape);
   const ea = shapesEqual(ta.shape, shape) ? ta : expand(ta, shape);
   const eb = shapesEqual(tb.shape, shape) ? tb : expand(tb, shape);

@@ -34,6 +34,12 @@ const LEN_CHUNK = 16384;
 
 const roundUp = (x: number, m: number): number => Math.ceil(x / m) * m;
 
+/** Whether every stride is 0 (a scalar broadcast to the view's shape). */
+function allZero(strides: readonly number[]): boolean {
+  for (let i = 0; i < strides.length; i++) if (strides[i] !== 0) return false;
+  return true;
+}
+
 /** Kernels bound to one runtime. */
 export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
   const k = rt.k;
@@ -105,10 +111,15 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
     if (n === 0) return res;
     // x.pow(2) is x·x: exactly what Math.pow gives after rounding to float32, at SIMD speed.
     if (op === "pow" && broadcastScalar(b) === 2) op = "mul", b = a;
-    if (isContiguous(a.shape, a.strides) && isContiguous(b.shape, b.strides)) {
-      // The common case (same-shape contiguous operands): one run, no view arithmetic.
-      binaryGrid(BINARY_CODE[op], rt.addr(a), 0, 1, rt.addr(b), 0, 1, res.ptr, 1, n);
-      return res;
+    const ca = isContiguous(a.shape, a.strides), cb = isContiguous(b.shape, b.strides);
+    if (ca || cb) {
+      // The common cases, one run without view arithmetic: same-shape contiguous operands, or a contiguous
+      // one with a broadcast scalar (`x.mul(0.5)`; the kernel splats a stride-0 operand).
+      const sa = ca ? 1 : allZero(a.strides) ? 0 : -1, sb = cb ? 1 : allZero(b.strides) ? 0 : -1;
+      if (sa >= 0 && sb >= 0) {
+        binaryGrid(BINARY_CODE[op], rt.addr(a), 0, sa, rt.addr(b), 0, sb, res.ptr, 1, n);
+        return res;
+      }
     }
     let c = coalesce(a.shape, [a.strides, b.strides]);
     let ta = { ptr: rt.addr(a), free: 0 }, tb = { ptr: rt.addr(b), free: 0 };
