@@ -34,6 +34,8 @@ const LEN_CHUNK = 16384;
 
 const roundUp = (x: number, m: number): number => Math.ceil(x / m) * m;
 
+const isF32 = (v: WasmView): boolean => v.storage.dtype === "float32";
+
 /** Whether every stride is 0 (a scalar broadcast to the view's shape). */
 function allZero(strides: readonly number[]): boolean {
   for (let i = 0; i < strides.length; i++) if (strides[i] !== 0) return false;
@@ -173,27 +175,33 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
     const native = x.storage.dtype === "float32" && out === (arg ? "int32" : "float32");
     if (!native) return fromTs(rt, TS().reduce(op, toTs(rt, x), axes, out));
     const nd = x.shape.length;
-    const reduced = (d: number): boolean => axes.includes(d);
-    const outer = sizeOf(x.shape.filter((_, d) => !reduced(d)));
-    const len = sizeOf(axes.map((d) => x.shape[d]!));
+    // One pass (plain loops: this runs for every bias gradient) over the dims of size ≠ 1, tagged reduced or
+    // kept: one reduced run between kept runs is [before, len, after].
+    let outer = 1, len = 1, runs = 0, lead = 1, first = false, prevReduced = false;
+    for (let d = 0; d < nd; d++) {
+      const s = x.shape[d]!;
+      const r = axes.includes(d);
+      if (r) len *= s;
+      else outer *= s;
+      if (s === 1) continue;
+      if (r && !prevReduced) runs++;
+      if (r) first = true;
+      else if (!first) lead *= s;
+      prevReduced = r;
+    }
     const res = rt.alloc(out, outer);
     if (outer === 0) return res;
-    // Dims of size > 1, tagged reduced or kept: one reduced run between kept runs is [before, len, after].
-    const dims = x.shape.map((s, d) => ({ s, r: reduced(d) })).filter((e) => e.s !== 1);
-    let runs = 0;
-    for (let i = 0; i < dims.length; i++) if (dims[i]!.r && (i === 0 || !dims[i - 1]!.r)) runs++;
     let src: { ptr: number; free: number };
     let before = outer, after = 1;
     if (runs <= 1 || len === 0) {
-      const first = dims.findIndex((e) => e.r);
-      if (first >= 0) {
-        before = sizeOf(dims.slice(0, first).map((e) => e.s));
+      if (first) {
+        before = lead;
         after = outer / Math.max(before, 1);
       }
       src = rt.contiguous(x);
     } else {
       // Several reduced runs: gather a permuted copy with the reduced axes last.
-      const order = [...Array(nd).keys()].filter((d) => !reduced(d)).concat(axes);
+      const order = [...Array(nd).keys()].filter((d) => !axes.includes(d)).concat(axes);
       const shape = order.map((d) => x.shape[d]!);
       const bytes = sizeOf(shape) * 4;
       const ptr = rt.temp(bytes);
@@ -282,8 +290,7 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
    * those of matmul, add and the activation run separately).
    */
   function linear(x: WasmView, w: WasmView, bias: WasmView | null, act: LinearActivation | null, out: DType): WasmStorage {
-    const f32 = (v: WasmView | null): boolean => v === null || v.storage.dtype === "float32";
-    if (!(out === "float32" && f32(x) && f32(w) && f32(bias))) {
+    if (!(out === "float32" && isF32(x) && isF32(w) && (bias === null || isF32(bias)))) {
       return fromTs(rt, TS().linear(toTs(rt, x), toTs(rt, w), bias && toTs(rt, bias), act, out));
     }
     const N = w.shape[0]!, K = w.shape[1]!, M = x.shape[0]!;
