@@ -7,9 +7,17 @@ import { erf64, expV, logV, sigmoidV, tanhV } from "./vmath";
 
 // Op codes, mirrored in src/backend/wasm/opcodes.ts.
 const NEG = 0, EXP = 1, LOG = 2, SQRT = 3, ABS = 4, SIGN = 5, SIN = 6, COS = 7, TANH = 8, RECIP = 9;
-const FLOOR = 10, CEIL = 11, ROUND = 12, ERF = 13, EXPM1 = 14, LOG1P = 15, SIGMOID = 16, LOGICAL_NOT = 17;
+const FLOOR = 10, CEIL = 11, ROUND = 12, ERF = 13, EXPM1 = 14, LOG1P = 15, SIGMOID = 16, LOGICAL_NOT = 17, RELU = 18;
 const ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, MAXIMUM = 5, MINIMUM = 6;
 const EQ = 7, NE = 8, LT = 9, LE = 10, GT = 11, GE = 12;
+const TANH_GRAD = 13, SIGMOID_GRAD = 14, RELU_GRAD = 15;
+
+/** Whether a binary op is a comparison (writes bytes). */
+// @ts-ignore: decorator
+@inline
+function isCmp(op: i32): bool {
+  return op >= EQ && op <= GE;
+}
 
 
 // @ts-ignore: decorator
@@ -31,6 +39,7 @@ function unaryV(op: i32, x: v128): v128 {
     case CEIL: return f32x4.ceil(x);
     case ROUND: return f32x4.nearest(x); // half to even, as the TS backend
     case SIGMOID: return sigmoidV(x);
+    case RELU: return v128.and(x, f32x4.gt(x, f32x4.splat(0))); // NaN, −0 → +0
     default: return x;
   }
 }
@@ -87,6 +96,7 @@ export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
     case CEIL: unaryRun(CEIL, x, out, n); break;
     case ROUND: unaryRun(ROUND, x, out, n); break;
     case SIGMOID: unaryRun(SIGMOID, x, out, n); break;
+    case RELU: unaryRun(RELU, x, out, n); break;
     case LOGICAL_NOT:
       for (let i = 0; i < n; i++) store<u8>(out + <usize>i, load<f32>(x + (<usize>i << 2)) == 0 ? 1 : 0);
       break;
@@ -114,6 +124,10 @@ function binaryV(op: i32, a: v128, b: v128): v128 {
     case LE: return f32x4.le(a, b);
     case GT: return f32x4.gt(a, b);
     case GE: return f32x4.ge(a, b);
+    // Activation gradients (a = saved activation, b = incoming gradient), rounded as the composite ops.
+    case TANH_GRAD: return f32x4.mul(b, f32x4.sub(f32x4.splat(1), f32x4.mul(a, a)));
+    case SIGMOID_GRAD: return f32x4.mul(b, f32x4.mul(a, f32x4.sub(f32x4.splat(1), a)));
+    case RELU_GRAD: return v128.bitselect(b, f32x4.mul(b, f32x4.splat(0)), f32x4.gt(a, f32x4.splat(0)));
     default: return a;
   }
 }
@@ -128,7 +142,7 @@ function loadV(p: usize, s: i32): v128 {
 // @ts-ignore: decorator
 @inline
 function binaryRow(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
-  const cmp = op >= EQ;
+  const cmp = isCmp(op);
   let i = 0;
   if ((sa == 0 || sa == 1) && (sb == 0 || sb == 1)) {
     const da = <usize>(sa << 4), db = <usize>(sb << 4);
@@ -158,7 +172,7 @@ function binaryRow(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n:
 // @ts-ignore: decorator
 @inline
 function binaryRows(op: i32, a: usize, ar: i32, ac: i32, b: usize, br: i32, bc: i32, out: usize, rows: i32, cols: i32): void {
-  const outRow = <usize>(op >= EQ ? cols : cols << 2);
+  const outRow = <usize>(isCmp(op) ? cols : cols << 2);
   for (let r = 0; r < rows; r++) {
     binaryRow(op, a + (<usize>(r * ar) << 2), ac, b + (<usize>(r * br) << 2), bc, out + <usize>r * outRow, cols);
   }
@@ -182,6 +196,9 @@ export function binaryF32(op: i32, a: usize, ar: i32, ac: i32, b: usize, br: i32
     case LE: binaryRows(LE, a, ar, ac, b, br, bc, out, rows, cols); break;
     case GT: binaryRows(GT, a, ar, ac, b, br, bc, out, rows, cols); break;
     case GE: binaryRows(GE, a, ar, ac, b, br, bc, out, rows, cols); break;
+    case TANH_GRAD: binaryRows(TANH_GRAD, a, ar, ac, b, br, bc, out, rows, cols); break;
+    case SIGMOID_GRAD: binaryRows(SIGMOID_GRAD, a, ar, ac, b, br, bc, out, rows, cols); break;
+    case RELU_GRAD: binaryRows(RELU_GRAD, a, ar, ac, b, br, bc, out, rows, cols); break;
     case POW: {
       let o = out;
       for (let r = 0; r < rows; r++) {

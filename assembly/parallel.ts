@@ -11,7 +11,7 @@ import { reduceF32, reducePartial } from "./reduce";
 import { optimStep } from "./optim";
 
 const UNARY = 1, BINARY = 2, WHERE = 3, REDUCE = 4, REDUCE_PARTIAL = 5, GEMM_PACK_B = 6, GEMM_BLOCK = 7, OPTIM = 8;
-const LOGICAL_NOT = 17, EQ = 7;
+const LOGICAL_NOT = 17, EQ = 7, GE = 12;
 
 // @ts-ignore: decorator
 @inline
@@ -47,7 +47,7 @@ export function runPart(job: usize, part: i32, thread: i32): void {
       // op a ar ac b br bc out rows cols chunk (rows when rows > 1, else columns)
       const op = arg(job, 1), ar = arg(job, 3), ac = arg(job, 4), br = arg(job, 6), bc = arg(job, 7);
       const rows = arg(job, 9), cols = arg(job, 10), chunk = arg(job, 11), s = part * chunk;
-      const outShift = op >= EQ ? 0 : 2;
+      const outShift = op >= EQ && op <= GE ? 0 : 2; // comparisons write bytes
       if (rows > 1) {
         const cnt = min(chunk, rows - s);
         if (cnt > 0) binaryF32(op, addr(job, 2) + off(s * ar, 2), ar, ac, addr(job, 5) + off(s * br, 2), br, bc, addr(job, 8) + off(s * cols, outShift), cnt, cols);

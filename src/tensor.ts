@@ -21,6 +21,10 @@ import { matmul } from "./ops/matmul.js";
 type Operand = E.Operand;
 type Dim = R.Dim;
 
+/** Cached 0-d constants per backend and dtype (see `Tensor._constant`), at most MAX_CONSTANTS values each. */
+const constants = new WeakMap<Backend, Map<DType, Map<number | "-0", Tensor>>>();
+const MAX_CONSTANTS = 256;
+
 /** Nested number arrays as `toArray()` returns them. */
 export type NestedNumbers = number | NestedNumbers[];
 
@@ -74,6 +78,30 @@ export class Tensor implements View {
     const arr = allocArray(d, 1);
     arr[0] = Number(v);
     return Tensor._fromStorage(like.backend.fromArray(arr, d), [], d, like.backend);
+  }
+
+  /**
+   * Internal: like `_scalarLike`, but a shared, cached constant (one per backend, dtype and value), so that
+   * `x.mul(0.5)` in a training loop uploads nothing. Only for operands that ops consume internally: a
+   * constant must never be returned to the user (who could write into it in place); every kernel writes a
+   * fresh storage, so an op's result never aliases it.
+   */
+  static _constant(v: number | boolean, like: Tensor, dtype?: DType): Tensor {
+    let d: DType = dtype ?? like.dtype;
+    if (typeof v === "number" && !isFloat(d) && (!Number.isInteger(v) || d === "bool")) d = Number.isInteger(v) ? "int32" : "float32";
+    let byDtype = constants.get(like.backend);
+    if (byDtype === undefined) constants.set(like.backend, (byDtype = new Map()));
+    let cache = byDtype.get(d);
+    if (cache === undefined) byDtype.set(d, (cache = new Map()));
+    const n = Number(v);
+    const key = n === 0 && 1 / n < 0 ? "-0" : n; // Map keys treat −0 as 0
+    let t = cache.get(key);
+    if (t === undefined) {
+      if (cache.size >= MAX_CONSTANTS) cache.clear(); // a loop over many distinct numbers: start afresh
+      t = Tensor._scalarLike(v, like, d);
+      cache.set(key, t);
+    }
+    return t;
   }
 
   /** Internal: a new contiguous tensor of this one's shape, dtype and backend, every element `v`. */
@@ -213,7 +241,7 @@ export class Tensor implements View {
   private writeInPlace(op: string, src: () => Tensor | number): this {
     this.checkInPlace(op);
     const v = src();
-    const s = typeof v === "number" ? Tensor._scalarLike(v, this) : v;
+    const s = typeof v === "number" ? Tensor._constant(v, this) : v;
     this.backend.kernels.assign(this, noGrad(() => s.detach().expand(this.shape)));
     bumpVersion(this.storage);
     return this;

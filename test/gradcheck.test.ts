@@ -190,6 +190,19 @@ const SPECS: OpSpec[] = [
   { name: "matmul batched 3-D·1-D", op: "matmul", inputs: [[2, 2, 3], [3]], fn: (a, b) => MM.matmul(a!, b!) },
   { name: "matmul 1-D·batched 3-D", op: "matmul", inputs: [[3], [2, 3, 2]], fn: (a, b) => MM.matmul(a!, b!) },
   { name: "matmul of a transposed operand", op: "matmul", inputs: [[3, 2], [3, 2]], fn: (a, b) => MM.matmul(M.transpose(a!), b!) },
+  // linear: x [..., K] · w [N, K]ᵀ + b [N], then an optional activation (one fused node).
+  { name: "linear with bias", op: "linear", inputs: [[3, 2], [4, 2], [4]], fn: (x, w, b) => MM.linear(x!, w!, b!) },
+  { name: "linear without bias", op: "linear", inputs: [[3, 2], [4, 2]], fn: (x, w) => MM.linear(x!, w!) },
+  { name: "linear 3-D input", op: "linear", inputs: [[2, 2, 3], [2, 3], [2]], fn: (x, w, b) => MM.linear(x!, w!, b!) },
+  { name: "linear 1-D input", op: "linear", inputs: [[3], [2, 3], [2]], fn: (x, w, b) => MM.linear(x!, w!, b!) },
+  { name: "linear of a transposed input", op: "linear", inputs: [[2, 3], [4, 2]], fn: (x, w) => MM.linear(M.transpose(x!), w!) },
+  { name: "linear + tanh", op: "linear", inputs: [[3, 2], [4, 2], [4]], fn: (x, w, b) => MM.linear(x!, w!, b!, "tanh") },
+  { name: "linear + sigmoid", op: "linear", inputs: [[3, 2], [4, 2], [4]], fn: (x, w, b) => MM.linear(x!, w!, b!, "sigmoid") },
+  // Small x and w, a bias far from 0: the pre-activations stay off relu's kink.
+  {
+    name: "linear + relu", op: "linear", inputs: [[3, 2], [4, 2], [4]], fn: (x, w, b) => MM.linear(x!, w!, b!, "relu"),
+    domain: [uniform(-0.3, 0.3), uniform(-0.3, 0.3), normal], values: [null, null, [1, -1, 0.8, -0.9]],
+  },
   { name: "dot", op: "dot", inputs: [[4], [4]], fn: (a, b) => MM.dot(a!, b!) },
   { name: "outer", op: "outer", inputs: [[3], [2]], fn: (a, b) => MM.outer(a!, b!) },
 
@@ -307,6 +320,7 @@ const EXCEPTIONS: Record<string, Record<string, string>> = {
     isnan: "predicate (bool result)", isfinite: "predicate (bool result)",
     logicalNot: "logical (bool result)", logicalAnd: "logical (bool result)", logicalOr: "logical (bool result)",
     assertFloat: "argument check, not an op", broadcastOperands: "helper used by every binary op",
+    activationGrad: "the fused backward of tanh/sigmoid/relu/linear (covered through them)",
   },
   reduce: { argmax: "int32 indices", argmin: "int32 indices" },
   movement: {

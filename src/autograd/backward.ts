@@ -11,16 +11,17 @@ import { versionOf } from "./version.js";
 
 /** Throws when a tensor the node saw was overwritten in place after the node was recorded. */
 function checkVersions(node: Node, out: Tensor): void {
-  const tensors = [...node.inputs, out];
-  tensors.forEach((t, i) => {
-    if (versionOf(t.storage) === node.versions[i]) return;
-    const what = i < node.inputs.length ? `input ${i} (shape ${fmtShape(t.shape)})` : `its output (shape ${fmtShape(t.shape)})`;
+  const n = node.inputs.length;
+  for (let i = 0; i <= n; i++) {
+    const t = i < n ? node.inputs[i]! : out;
+    if (versionOf(t.storage) === node.versions[i]) continue;
+    const what = i < n ? `input ${i} (shape ${fmtShape(t.shape)})` : `its output (shape ${fmtShape(t.shape)})`;
     throw new GradError(
       `backward: ${what} of "${node.op}" was modified in place (copy_, add_, ...) after "${node.op}" used it, ` +
         `so its gradient would be computed from the new values. Modify a clone() instead, or make the in-place ` +
         `change after backward().`,
     );
-  });
+  }
 }
 
 export interface BackwardOptions {
@@ -116,9 +117,10 @@ export function runBackward(
       checkVersions(node, t);
       const inGrads = node.vjp(g);
       if (!retainGraph) node.vjp = null;
-      node.inputs.forEach((x, i) => {
+      for (let i = 0; i < node.inputs.length; i++) {
+        const x = node.inputs[i]!;
         const gx = inGrads[i];
-        if (!x.requiresGrad || gx === null || gx === undefined) return;
+        if (!x.requiresGrad || gx === null || gx === undefined) continue;
         if (!shapesEqual(gx.shape, x.shape)) {
           throw new GradError(
             `backward: the gradient "${node.op}" gives input ${i} has shape ${fmtShape(gx.shape)}, but the ` +
@@ -128,7 +130,7 @@ export function runBackward(
         }
         const prev = grads.get(x);
         grads.set(x, prev ? prev.add(gx) : gx);
-      });
+      }
     }
     return captured;
   });

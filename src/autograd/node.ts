@@ -24,10 +24,12 @@ export interface Node {
  */
 export function record(out: Tensor, op: string, inputs: readonly Tensor[], vjp: Vjp): Tensor {
   if (!isGradEnabled()) return out;
-  for (const t of inputs) {
-    if (t.requiresGrad) {
-      const versions = inputs.map((x) => versionOf(x.storage));
-      versions.push(versionOf(out.storage));
+  const n = inputs.length;
+  for (let i = 0; i < n; i++) {
+    if (inputs[i]!._requiresGrad) {
+      const versions = new Array<number>(n + 1);
+      for (let j = 0; j < n; j++) versions[j] = versionOf(inputs[j]!.storage);
+      versions[n] = versionOf(out.storage);
       out._node = { op, inputs, vjp, versions };
       out.requiresGrad = true;
       return out;

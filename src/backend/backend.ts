@@ -32,10 +32,21 @@ export interface View<S extends Storage = Storage> {
 
 export type UnaryOp =
   | "neg" | "exp" | "log" | "sqrt" | "abs" | "sign" | "sin" | "cos" | "tanh" | "recip"
-  | "floor" | "ceil" | "round" | "erf" | "expm1" | "log1p" | "sigmoid" | "logicalNot";
+  | "floor" | "ceil" | "round" | "erf" | "expm1" | "log1p" | "sigmoid" | "logicalNot"
+  /** `x > 0 ? x : 0` (NaN and −0 give +0). */
+  | "relu";
 export type BinaryOp =
   | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
-  | "eq" | "ne" | "lt" | "le" | "gt" | "ge";
+  | "eq" | "ne" | "lt" | "le" | "gt" | "ge"
+  /**
+   * Activation backward passes in one kernel, `a` the saved activation, `b` the incoming gradient, every
+   * intermediate rounded to the output dtype (so they equal the composite ops bit for bit):
+   * tanhGrad `b·(1 − a·a)` (a = tanh output), sigmoidGrad `b·(a·(1 − a))` (a = sigmoid output),
+   * reluGrad `a > 0 ? b : b·0` (a = relu input or output).
+   */
+  | "tanhGrad" | "sigmoidGrad" | "reluGrad";
+/** Activations a `linear` kernel can apply to its result. */
+export type LinearActivation = "relu" | "tanh" | "sigmoid";
 export type ReduceOp = "sum" | "prod" | "max" | "min" | "argmax" | "argmin";
 
 /**
@@ -76,6 +87,12 @@ export interface Kernels<S extends Storage = Storage> {
   reduce(op: ReduceOp, x: View<S>, axes: readonly number[], out: DType): S;
   /** Batched matrix product: a [...B, M, K], b [...B, K, N] with equal batch shapes → [...B, M, N]. */
   matmul(a: View<S>, b: View<S>, out: DType): S;
+  /**
+   * The dense layer: x [M, K], w [N, K], bias [N] or null → `act(x·wᵀ + bias)` [M, N], equal bit for bit to
+   * `matmul(x, wᵀ)`, then `binary("add", ·, bias)` broadcast over the rows, then `unary(act, ·)`, without
+   * materializing wᵀ or the intermediate results.
+   */
+  linear(x: View<S>, w: View<S>, bias: View<S> | null, act: LinearActivation | null, out: DType): S;
   /** Contiguous copy of a view, converted to `out` (float→int truncates toward zero; bool is x ≠ 0). */
   copy(x: View<S>, out: DType): S;
   /** out[..., i, ...] = x[..., index[..., i, ...], ...] along `dim`; out has index's shape. */

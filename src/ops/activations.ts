@@ -13,13 +13,10 @@ import {
 } from "./elementwise.js";
 import { max, sum } from "./reduce.js";
 
-export { sigmoid, tanh } from "./elementwise.js";
+export { relu, sigmoid, tanh } from "./elementwise.js";
 
 /** `x`. */
 export const identity = (x: Tensor): Tensor => x;
-
-/** `max(x, 0)`. relu'(0) = 0, as PyTorch (pinned in test/activations.test.ts). */
-export const relu = (x: Tensor): Tensor => where(gt(x, 0), x, 0);
 
 /** `x` for x > 0, `negativeSlope·x` otherwise (default slope 0.01, as PyTorch). */
 export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => where(gt(x, 0), x, mul(x, negativeSlope));

@@ -6,6 +6,7 @@
 import type { BinaryOp, UnaryOp } from "../backend/backend.js";
 import { isFloat, promoteTypes, toFloat, type DType } from "../dtype.js";
 import { DTypeError, ValueError } from "../errors.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
 import { record } from "../autograd/node.js";
 import { broadcastShapes, shapesEqual } from "../shape.js";
 import { Tensor } from "../tensor.js";
@@ -51,7 +52,8 @@ export const sin = (x: Tensor): Tensor => floatUnary("sin", x, (dy, _o, x) => mu
 /** `cos x`. */
 export const cos = (x: Tensor): Tensor => floatUnary("cos", x, (dy, _o, x) => neg(mul(dy, sin(x))));
 /** Hyperbolic tangent; derivative `1 - tanh²(x)`. */
-export const tanh = (x: Tensor): Tensor => floatUnary("tanh", x, (dy, out) => mul(dy, sub(1, mul(out, out))));
+export const tanh = (x: Tensor): Tensor =>
+  floatUnary("tanh", x, (dy, out) => activationGrad("tanhGrad", out, dy));
 /** Gauss error function; derivative `2/√π · e^(−x²)`. */
 export const erf = (x: Tensor): Tensor =>
   floatUnary("erf", x, (dy, _o, x) => mul(dy, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI))));
@@ -85,7 +87,34 @@ export const logicalNot = (x: Tensor): Tensor => unary("logicalNot", x, "bool");
 
 /** Logistic sigmoid `1/(1+e^(−x))`, one primitive for float32 accuracy in both tails; derivative `s(1−s)`. */
 export const sigmoid = (x: Tensor): Tensor =>
-  floatUnary("sigmoid", x, (dy, out) => mul(dy, mul(out, sub(1, out))));
+  floatUnary("sigmoid", x, (dy, out) => activationGrad("sigmoidGrad", out, dy));
+
+/**
+ * `max(x, 0)` as one kernel (`where(x > 0, x, 0)` for int and bool inputs); relu'(0) = 0, as PyTorch. The
+ * gradient `where(x > 0, dy, dy·0)` is one kernel too.
+ */
+export function relu(x: Tensor): Tensor {
+  if (!isFloat(x.dtype)) return where(gt(x, 0), x, 0);
+  const out = unary("relu", x, x.dtype);
+  return record(out, "relu", [x], (dy) => [activationGrad("reluGrad", x, dy)]);
+}
+
+/** The fused activation gradients as composite, differentiable ops (saved = tanh/sigmoid output, relu input or output). */
+const COMPOSITE_GRADS = {
+  tanhGrad: (y: Tensor, dy: Tensor): Tensor => mul(dy, sub(1, mul(y, y))),
+  sigmoidGrad: (y: Tensor, dy: Tensor): Tensor => mul(dy, mul(y, sub(1, y))),
+  reluGrad: (x: Tensor, dy: Tensor): Tensor => where(gt(x, 0), dy, mul(dy, 0)),
+};
+
+/**
+ * An activation's gradient from its saved tensor and the incoming gradient, as one fused kernel. When the
+ * backward pass is itself recorded (createGraph) it is the composite form instead, which gives the same
+ * values (the kernel rounds as the composite ops do) and can be differentiated again.
+ */
+export function activationGrad(op: keyof typeof COMPOSITE_GRADS, saved: Tensor, dy: Tensor): Tensor {
+  if (isGradEnabled() || saved.dtype !== dy.dtype || !shapesEqual(saved.shape, dy.shape)) return COMPOSITE_GRADS[op](saved, dy);
+  return binary(op, saved, dy, dy.dtype);
+}
 
 const zerosFrom = (t: Tensor): Tensor => mul(t, 0);
 
@@ -97,13 +126,15 @@ export function broadcastOperands(op: string, a: Operand, b: Operand, dtypeRule?
     throw new ValueError(`${op}: at least one operand must be a Tensor, got ${typeof a} and ${typeof b}. Wrap one with tensor().`);
   }
   const ref = (a instanceof Tensor ? a : b) as Tensor;
-  const ta = a instanceof Tensor ? a : Tensor._scalarLike(a, ref);
-  const tb = b instanceof Tensor ? b : Tensor._scalarLike(b, ref);
+  const ta = a instanceof Tensor ? a : Tensor._constant(a, ref);
+  const tb = b instanceof Tensor ? b : Tensor._constant(b, ref);
   if (ta.backend !== tb.backend) {
     throw new ValueError(`${op}: operands live on different backends ("${ta.backend.name}" and "${tb.backend.name}"); move one with .to().`);
   }
   let dtype = promoteTypes(ta.dtype, tb.dtype);
   if (dtypeRule) dtype = dtypeRule(dtype);
+  // The common case, two operands of one shape and dtype: nothing to broadcast or convert.
+  if (ta.dtype === dtype && tb.dtype === dtype && shapesEqual(ta.shape, tb.shape)) return [ta, tb, dtype];
   const shape = broadcastShapes(op, ta.shape, tb.shape);
   const ea = shapesEqual(ta.shape, shape) ? ta : expand(ta, shape);
   const eb = shapesEqual(tb.shape, shape) ? tb : expand(tb, shape);
@@ -177,7 +208,7 @@ export const logicalOr = (a: Operand, b: Operand): Tensor => ne(add(truthy(a), t
  */
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   if (!(cond instanceof Tensor)) throw new ValueError(`where: cond must be a Tensor (bool), got ${typeof cond}.`);
-  const [ta0, tb0, dtype] = broadcastOperands("where", a instanceof Tensor || b instanceof Tensor ? a : Tensor._scalarLike(a, cond, "float32"), b);
+  const [ta0, tb0, dtype] = broadcastOperands("where", a instanceof Tensor || b instanceof Tensor ? a : Tensor._constant(a, cond, "float32"), b);
   const shape = broadcastShapes("where", cond.shape, ta0.shape);
   const ta = shapesEqual(ta0.shape, shape) ? ta0 : expand(ta0, shape);
   const tb = shapesEqual(tb0.shape, shape) ? tb0 : expand(tb0, shape);

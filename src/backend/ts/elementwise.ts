@@ -38,7 +38,7 @@ function erfcPos(x: number): number {
   return (Math.exp(-x * x) / x) * (0.564189583547756287 - (z * p) / q);
 }
 
-const UNARY: Record<UnaryOp, (x: number) => number> = {
+export const UNARY: Record<UnaryOp, (x: number) => number> = {
   neg: (x) => -x,
   exp: Math.exp,
   log: Math.log,
@@ -66,6 +66,7 @@ const UNARY: Record<UnaryOp, (x: number) => number> = {
     return e / (1 + e);
   },
   logicalNot: (x) => (x === 0 ? 1 : 0),
+  relu: (x) => (x > 0 ? x : 0),
 };
 
 const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
@@ -83,7 +84,21 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   le: (a, b) => (a <= b ? 1 : 0),
   gt: (a, b) => (a > b ? 1 : 0),
   ge: (a, b) => (a >= b ? 1 : 0),
+  // The activation gradients round each intermediate to float32 (see binaryFn for float64).
+  tanhGrad: (a, b) => b * Math.fround(1 - Math.fround(a * a)),
+  sigmoidGrad: (a, b) => b * Math.fround(a * Math.fround(1 - a)),
+  reluGrad: (a, b) => (a > 0 ? b : b * 0),
 };
+
+/** float64 forms of the fused activation gradients (no intermediate rounding). */
+const BINARY_F64: Partial<Record<BinaryOp, (a: number, b: number) => number>> = {
+  tanhGrad: (a, b) => b * (1 - a * a),
+  sigmoidGrad: (a, b) => b * (a * (1 - a)),
+};
+
+/** The element function of a binary op for an output dtype. */
+const binaryFn = (op: BinaryOp, out: DType): ((a: number, b: number) => number) =>
+  (out === "float32" ? undefined : BINARY_F64[op]) ?? BINARY[op];
 
 /** Converts a computed number to what an int32/bool array should hold (truncation; bool is x ≠ 0). */
 const storeFn = (dtype: DType): ((x: number) => number) | null =>
@@ -104,7 +119,7 @@ export function unary(op: UnaryOp, x: TsView, out: DType): TsStorage {
 export function binary(op: BinaryOp, a: TsView, b: TsView, out: DType): TsStorage {
   const n = sizeOf(a.shape);
   const res = allocArray(out, n);
-  const f = BINARY[op];
+  const f = binaryFn(op, out);
   const da = a.storage.data, db = b.storage.data;
   const oa = elementOffsets(a), ob = elementOffsets(b);
   const a0 = a.offset, b0 = b.offset;

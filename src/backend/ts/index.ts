@@ -8,6 +8,7 @@ import type { Backend } from "../backend.js";
 import { sizeOf } from "../../shape.js";
 import { assign, binary, copy, unary, where } from "./elementwise.js";
 import { cat, gather, scatterAdd } from "./indexing.js";
+import { linear } from "./linear.js";
 import { matmul } from "./matmul.js";
 import { optimizerStep } from "./optim.js";
 import { reduce } from "./reduce.js";
@@ -38,5 +39,5 @@ export class TsBackend implements Backend<TsStorage> {
     // The garbage collector owns typed arrays.
   }
 
-  readonly kernels = { unary, binary, where, reduce, matmul, copy, gather, scatterAdd, cat, assign, optimizerStep };
+  readonly kernels = { unary, binary, where, reduce, matmul, linear, copy, gather, scatterAdd, cat, assign, optimizerStep };
 }

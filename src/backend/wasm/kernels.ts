@@ -5,7 +5,7 @@
  */
 import type { DType } from "../../dtype.js";
 import { contiguousStrides, isContiguous, sizeOf } from "../../shape.js";
-import type { BinaryOp, Kernels, OptimizerRule, ReduceOp, UnaryOp } from "../backend.js";
+import type { BinaryOp, Kernels, LinearActivation, OptimizerRule, ReduceOp, UnaryOp } from "../backend.js";
 import * as ts from "../ts/index.js";
 import { isSliceIndex, sliceIndices } from "../ts/indexing.js";
 import { checkOptimizerStep, optimizerConstants, OPTIM_MAX_CONSTANTS } from "../ts/optim.js";
@@ -34,6 +34,14 @@ const LONG_LEN = 65536;
 const LEN_CHUNK = 16384;
 
 const roundUp = (x: number, m: number): number => Math.ceil(x / m) * m;
+
+const isF32 = (v: WasmView): boolean => v.storage.dtype === "float32";
+
+/** Whether every stride is 0 (a scalar broadcast to the view's shape). */
+function allZero(strides: readonly number[]): boolean {
+  for (let i = 0; i < strides.length; i++) if (strides[i] !== 0) return false;
+  return true;
+}
 
 /** Kernels bound to one runtime. */
 export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
@@ -106,10 +114,15 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
     if (n === 0) return res;
     // x.pow(2) is x·x: exactly what Math.pow gives after rounding to float32, at SIMD speed.
     if (op === "pow" && broadcastScalar(b) === 2) op = "mul", b = a;
-    if (isContiguous(a.shape, a.strides) && isContiguous(b.shape, b.strides)) {
-      // The common case (same-shape contiguous operands): one run, no view arithmetic.
-      binaryGrid(BINARY_CODE[op], rt.addr(a), 0, 1, rt.addr(b), 0, 1, res.ptr, 1, n);
-      return res;
+    const ca = isContiguous(a.shape, a.strides), cb = isContiguous(b.shape, b.strides);
+    if (ca || cb) {
+      // The common cases, one run without view arithmetic: same-shape contiguous operands, or a contiguous
+      // one with a broadcast scalar (`x.mul(0.5)`; the kernel splats a stride-0 operand).
+      const sa = ca ? 1 : allZero(a.strides) ? 0 : -1, sb = cb ? 1 : allZero(b.strides) ? 0 : -1;
+      if (sa >= 0 && sb >= 0) {
+        binaryGrid(BINARY_CODE[op], rt.addr(a), 0, sa, rt.addr(b), 0, sb, res.ptr, 1, n);
+        return res;
+      }
     }
     let c = coalesce(a.shape, [a.strides, b.strides]);
     let ta = { ptr: rt.addr(a), free: 0 }, tb = { ptr: rt.addr(b), free: 0 };
@@ -163,27 +176,33 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
     const native = x.storage.dtype === "float32" && out === (arg ? "int32" : "float32");
     if (!native) return fromTs(rt, TS().reduce(op, toTs(rt, x), axes, out));
     const nd = x.shape.length;
-    const reduced = (d: number): boolean => axes.includes(d);
-    const outer = sizeOf(x.shape.filter((_, d) => !reduced(d)));
-    const len = sizeOf(axes.map((d) => x.shape[d]!));
+    // One pass (plain loops: this runs for every bias gradient) over the dims of size ≠ 1, tagged reduced or
+    // kept: one reduced run between kept runs is [before, len, after].
+    let outer = 1, len = 1, runs = 0, lead = 1, first = false, prevReduced = false;
+    for (let d = 0; d < nd; d++) {
+      const s = x.shape[d]!;
+      const r = axes.includes(d);
+      if (r) len *= s;
+      else outer *= s;
+      if (s === 1) continue;
+      if (r && !prevReduced) runs++;
+      if (r) first = true;
+      else if (!first) lead *= s;
+      prevReduced = r;
+    }
     const res = rt.alloc(out, outer);
     if (outer === 0) return res;
-    // Dims of size > 1, tagged reduced or kept: one reduced run between kept runs is [before, len, after].
-    const dims = x.shape.map((s, d) => ({ s, r: reduced(d) })).filter((e) => e.s !== 1);
-    let runs = 0;
-    for (let i = 0; i < dims.length; i++) if (dims[i]!.r && (i === 0 || !dims[i - 1]!.r)) runs++;
     let src: { ptr: number; free: number };
     let before = outer, after = 1;
     if (runs <= 1 || len === 0) {
-      const first = dims.findIndex((e) => e.r);
-      if (first >= 0) {
-        before = sizeOf(dims.slice(0, first).map((e) => e.s));
+      if (first) {
+        before = lead;
         after = outer / Math.max(before, 1);
       }
       src = rt.contiguous(x);
     } else {
       // Several reduced runs: gather a permuted copy with the reduced axes last.
-      const order = [...Array(nd).keys()].filter((d) => !reduced(d)).concat(axes);
+      const order = [...Array(nd).keys()].filter((d) => !axes.includes(d)).concat(axes);
       const shape = order.map((d) => x.shape[d]!);
       const bytes = sizeOf(shape) * 4;
       const ptr = rt.temp(bytes);
@@ -263,6 +282,23 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
       if (t === 1) k.gemmF32(M, N, K, pa + ao[i]! * 4, rsA, csA, pb + bo[i]! * 4, rsB, csB, c, N, scratch);
       else gemmThreaded(M, N, K, pa + ao[i]! * 4, rsA, csA, pb + bo[i]! * 4, rsB, csB, c, scratch, t);
     }
+    return res;
+  }
+
+  /**
+   * x·wᵀ through the matmul kernel (wᵀ is a view: gemm reads w through swapped strides), then the bias added
+   * and the activation applied in place over the fresh output by the element-wise kernels (so the bits are
+   * those of matmul, add and the activation run separately).
+   */
+  function linear(x: WasmView, w: WasmView, bias: WasmView | null, act: LinearActivation | null, out: DType): WasmStorage {
+    if (!(out === "float32" && isF32(x) && isF32(w) && (bias === null || isF32(bias)))) {
+      return fromTs(rt, TS().linear(toTs(rt, x), toTs(rt, w), bias && toTs(rt, bias), act, out));
+    }
+    const N = w.shape[0]!, K = w.shape[1]!, M = x.shape[0]!;
+    const res = matmul(x, { storage: w.storage, shape: [K, N], strides: [w.strides[1]!, w.strides[0]!], offset: w.offset }, out);
+    if (res.size === 0) return res;
+    if (bias !== null) binaryGrid(BINARY_CODE.add, res.ptr, N, 1, rt.addr(bias), 0, bias.strides[0]!, res.ptr, M, N);
+    if (act !== null) unaryRun(UNARY_CODE[act], res.ptr, res.ptr, M * N);
     return res;
   }
 
@@ -397,5 +433,5 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
     rt.parallel([JOB_OPTIM, code, flags, isF64, n, chunk, p, g, s0, s1, s2, optimHyper], Math.ceil(n / chunk), t);
   }
 
-  return { unary, binary, where, reduce, matmul, copy, gather, scatterAdd, cat, assign, optimizerStep };
+  return { unary, binary, where, reduce, matmul, linear, copy, gather, scatterAdd, cat, assign, optimizerStep };
 }

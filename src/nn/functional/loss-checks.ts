@@ -2,7 +2,7 @@
  * What every loss shares: the `reduction` option and the input checks. Each check reads a tensor's values at
  * most once (one pass), and every error names the loss, the argument, the offending shape or value and a fix.
  */
-import { isFloat } from "../../dtype.js";
+import { isFloat, type TypedArray } from "../../dtype.js";
 import { DTypeError, IndexError, ShapeError, ValueError, fmtShape } from "../../errors.js";
 import { broadcastShapes, shapesEqual } from "../../shape.js";
 import { Tensor } from "../../tensor.js";
@@ -87,9 +87,9 @@ const position = (shape: readonly number[], flat: number): string => {
 
 /**
  * One pass over a tensor's values: refuses NaN and, with `range`, values outside [lo, hi]. For `arg`
- * "input" a NaN means training has diverged, and the message says so.
+ * "input" a NaN means training has diverged, and the message says so. Returns the values it read.
  */
-export function scanValues(loss: string, x: Tensor, arg: string, { range, rangeHint = "", nanHint = "" }: ScanOptions = {}): void {
+export function scanValues(loss: string, x: Tensor, arg: string, { range, rangeHint = "", nanHint = "" }: ScanOptions = {}): TypedArray {
   const v = x.dataSync();
   const lo = range ? range[0] : -Infinity, hi = range ? range[1] : Infinity;
   for (let i = 0; i < v.length; i++) {
@@ -109,6 +109,7 @@ export function scanValues(loss: string, x: Tensor, arg: string, { range, rangeH
       );
     }
   }
+  return v;
 }
 
 /**

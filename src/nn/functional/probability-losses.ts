@@ -3,8 +3,11 @@
  * stable form), and the Kullback–Leibler divergence. Composed from element-wise ops; no fused primitive is
  * needed, because the stable forms below never evaluate log(0) or exp of a large number.
  */
+import { noGrad } from "../../autograd/grad-mode.js";
+import { record } from "../../autograd/node.js";
+import type { TypedArray } from "../../dtype.js";
 import { Tensor } from "../../tensor.js";
-import { add, eq, gt, log, mul, neg, sub, where, exp, clamp } from "../../ops/elementwise.js";
+import { add, div, eq, gt, log, mul, neg, sub, where, exp, clamp } from "../../ops/elementwise.js";
 import { softplus } from "../../ops/activations.js";
 import { sum } from "../../ops/reduce.js";
 import {
@@ -26,6 +29,36 @@ function clampedLog(p: Tensor): Tensor {
   return where(pos, clamp(log(where(pos, p, 1)), -100), -100);
 }
 
+/** Smallest input for which log(x) stays far above BCE's clamp at −100 (log 1e-40 ≈ −92.1). */
+const CLAMP_FREE_MIN = 1e-40;
+
+/** Whether every value lies in [CLAMP_FREE_MIN, 1): then neither log in BCE reaches its clamp (1 − x ≥ 6e-8 in float32). */
+function clampFree(v: TypedArray): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const a = v[i]!;
+    if (!(a >= CLAMP_FREE_MIN && a < 1)) return false;
+  }
+  return true;
+}
+
+/**
+ * BCE's per-element loss `−[y log x + (1 − y) log(1 − x)]` as one graph node, for inputs where no log is
+ * clamped and a target without gradient. The forward runs the composite's kernels (the clamps are no-ops
+ * here); the backward `−g·y/x + g·(1 − y)/(1 − x)` is the composite's chain of ops collapsed: each
+ * intermediate is the same operation on the same values, so the gradient is equal bit for bit, and it is
+ * written with differentiable ops, so it can be differentiated again.
+ */
+function bcePerElement(x: Tensor, y: Tensor): Tensor {
+  const { per, oneMinusX, oneMinusY } = noGrad(() => {
+    const oneMinusX = sub(1, x), oneMinusY = sub(1, y);
+    return { per: neg(add(mul(y, log(x)), mul(oneMinusY, log(oneMinusX)))), oneMinusX, oneMinusY };
+  });
+  return record(per, "binaryCrossEntropy", [x], (g) => {
+    const a = neg(g);
+    return [sub(div(mul(a, y), x), div(mul(a, oneMinusY), oneMinusX))];
+  });
+}
+
 /**
  * Binary cross-entropy on probabilities `x ∈ [0, 1]` with targets `y ∈ [0, 1]`:
  * `ℓᵢ = −wᵢ [yᵢ log xᵢ + (1 − yᵢ) log(1 − xᵢ)]`, each log clamped at −100 (PyTorch's rule).
@@ -43,13 +76,16 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, { weight = nul
   checkFloatTarget(name, target, "probabilities");
   checkSameShape(name, input, target);
   checkBroadcastWeight(name, "weight", weight, input.shape);
-  scanValues(name, input, "input", {
+  const values = scanValues(name, input, "input", {
     range: [0, 1],
     rangeHint: "binaryCrossEntropy takes probabilities: apply sigmoid() first, or better, pass the raw scores to binaryCrossEntropyWithLogits.",
     nanHint: "binaryCrossEntropyWithLogits on the raw scores (stable where sigmoid saturates)",
   });
   scanValues(name, target, "target", { range: [0, 1], rangeHint: "Targets are probabilities (usually the labels 0 and 1)." });
-  let per = neg(add(mul(target, clampedLog(input)), mul(sub(1, target), clampedLog(sub(1, input)))));
+  let per =
+    !target.requiresGrad && target.dtype === input.dtype && clampFree(values)
+      ? bcePerElement(input, target)
+      : neg(add(mul(target, clampedLog(input)), mul(sub(1, target), clampedLog(sub(1, input)))));
   if (weight) per = mul(per, weight);
   return reduce(name, per, reduction);
 }

@@ -2,6 +2,7 @@
 import type { DType } from "../../dtype.js";
 import { ShapeError, ValueError, fmtShape } from "../../errors.js";
 import { zeros } from "../../ops/creation.js";
+import { linear as linearOp, type LinearActivation } from "../../ops/matmul.js";
 import type { Generator } from "../../random.js";
 import type { Tensor } from "../../tensor.js";
 import { kaimingUniform_, uniform_ } from "../init.js";
@@ -10,12 +11,15 @@ import { Parameter } from "../parameter.js";
 
 /**
  * `x·Wᵀ + b` for `x` of shape `[..., in]`, `weight` `[out, in]`, `bias` `[out]` (or null): the math of
- * `Linear`, as `torch.nn.functional.linear`.
+ * `Linear`, as `torch.nn.functional.linear`. `activation` ("relu", "tanh" or "sigmoid") applies that
+ * function to the result in the same step: one graph node and kernel instead of two, with the same values
+ * and gradients (`Sequential` does this by itself for a `Linear` followed by `ReLU`, `Tanh` or `Sigmoid`).
  * ```ts
  * linear(ones([2, 3]), ones([4, 3]), zeros([4])).shape;   // [2, 4]
+ * linear(x, w, b, "relu");                                 // relu(linear(x, w, b))
  * ```
  */
-export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, activation: LinearActivation | null = null): Tensor {
   const inF = weight.shape[1];
   if (weight.ndim !== 2) throw new ShapeError(`linear: weight must be 2-D [out, in], got ${fmtShape(weight.shape)}.`);
   if (x.ndim === 0 || x.shape[x.ndim - 1] !== inF) {
@@ -24,8 +28,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
         `Flatten the input (new Flatten()) or fix inFeatures.`,
     );
   }
-  const y = x.matmul(weight.T);
-  return bias ? y.add(bias) : y;
+  return linearOp(x, weight, bias, activation);
 }
 
 /** Options of `Linear`. */
@@ -78,6 +81,11 @@ export class Linear extends Module<[Tensor]> {
 
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias);
+  }
+
+  /** Internal (Sequential's fusion): `activation(forward(x))` as one step, the same values and gradients. */
+  _forwardActivated(x: Tensor, activation: LinearActivation): Tensor {
+    return linear(x, this.weight, this.bias, activation);
   }
 
   override extraRepr(): string {

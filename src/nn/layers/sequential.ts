@@ -1,7 +1,23 @@
 /** Sequential: a chain of modules, each fed the previous one's output. */
 import { IndexError, ValueError } from "../../errors.js";
+import type { LinearActivation } from "../../ops/matmul.js";
 import type { Tensor } from "../../tensor.js";
 import { Module } from "../module.js";
+import { ReLU, Sigmoid, Tanh } from "./activations.js";
+import { Linear } from "./linear.js";
+
+/** Whether `m` is exactly an instance of `cls`, running the class's own forward (no subclass, no patch). */
+const plain = (m: Module, cls: { prototype: Module }): boolean =>
+  Object.getPrototypeOf(m) === cls.prototype && m.forward === cls.prototype.forward && m.call === Module.prototype.call;
+
+/** The activation a plain Linear followed by a plain ReLU/Tanh/Sigmoid fuses into, else null. */
+function fusedActivation(m: Module, next: Module): LinearActivation | null {
+  if (!plain(m, Linear)) return null;
+  if (plain(next, Tanh)) return "tanh";
+  if (plain(next, ReLU)) return "relu";
+  if (plain(next, Sigmoid)) return "sigmoid";
+  return null;
+}
 
 /**
  * Runs its modules in order: `y = mₙ(…m₂(m₁(x)))`. Modules are held as numbered properties, so
@@ -50,9 +66,24 @@ export class Sequential extends Module<[Tensor]> implements Iterable<Module> {
     for (let i = 0; i < this.length; i++) yield this[i]!;
   }
 
+  /**
+   * Runs the modules in order. A `Linear` directly followed by a `ReLU`, `Tanh` or `Sigmoid` (the classes
+   * themselves, not subclasses) runs as one fused step (`linear(x, w, b, activation)`): the same values and
+   * gradients, one graph node and kernel fewer.
+   */
   forward(x: Tensor): Tensor {
     let y = x;
-    for (const m of this) y = m.call(y);
+    const n = this.length;
+    for (let i = 0; i < n; i++) {
+      const m = this[i]!;
+      const act = i + 1 < n ? fusedActivation(m, this[i + 1]!) : null;
+      if (act === null) {
+        y = m.call(y);
+      } else {
+        y = (m as Linear)._forwardActivated(y, act);
+        i++;
+      }
+    }
     return y;
   }
 }
