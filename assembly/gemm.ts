@@ -7,8 +7,12 @@
  * MR-row panels (MR floats per k); both are zero-padded at the edges so the micro-kernel always computes a
  * full MR×NR tile (edge tiles go through a small buffer and only their valid part is written).
  *
- * 4×8 keeps 8 accumulators + 2 B vectors + 1 broadcast A value in registers (V8 allocates 15 xmm registers
- * to wasm SIMD); 6×8, 5×8, 4×12 and 8×8 spilled and measured 1.5–3× slower on the dev machine.
+ * 4×8 keeps 8 accumulators + 2 B vectors + 4 broadcast A values in registers: V8 (TurboFan) schedules all
+ * of an iteration's loads before its arithmetic, so every loaded value is live at once, and it allocates 15
+ * xmm registers to wasm SIMD (+1 for the product without FMA): 4×8 fits exactly. 5×8, 6×8, 4×12, 8×8 and
+ * k-unrolled 4×8 spill (measured 1.5–3× slower); 3×12 and 2×16 fit and measured no faster. On the dev
+ * machine (Zen 5, two 128-bit multiplies per cycle: ≈ 60 GFLOP/s ceiling) the kernel runs at ≈ 47 GFLOP/s
+ * plain and ≈ 51 with relaxed SIMD's fused multiply-add, whose 4-cycle latency over 8 accumulators is the limit.
  */
 
 export const MR: i32 = 4;
@@ -17,7 +21,27 @@ const KC: i32 = 256;
 const MC: i32 = 64;
 const NC: i32 = 2048;
 
-/** The micro-kernel: the MR×NR tile at c (row stride ldc floats) = Σ_k ap[k,:]ᵀ·bp[k,:] (+ c when acc). */
+/**
+ * c + a·b per lane: one fused multiply-add (`f32x4.relaxed_madd`, FMA3 on x64) in the module built with
+ * relaxed SIMD (scripts/build-wasm.mjs builds both), a multiply then an add (two roundings) in the plain one.
+ */
+// @ts-ignore: decorator
+@inline
+function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+/** 1 in the module built with relaxed SIMD (the micro-kernel fuses multiply and add), 0 in the plain one. */
+export function gemmFused(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+}
+
+/**
+ * The micro-kernel: the MR×NR tile at c (row stride ldc floats) = Σ_k ap[k,:]ᵀ·bp[k,:] (+ c when acc).
+ * The loop ends on a pointer compare (no separate counter): V8 adds an interrupt check to every loop
+ * iteration, so each instruction saved in the 4 + 2 loads, 8 multiply-adds and the loop control counts.
+ */
 // @ts-ignore: decorator
 @inline
 function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, acc: bool): void {
@@ -25,16 +49,17 @@ function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, acc: bool)
   let c10 = f32x4.splat(0); let c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0); let c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0); let c31 = f32x4.splat(0);
-  for (let k = 0; k < kc; k++) {
+  const end = bp + (<usize>(kc * NR) << 2);
+  while (bp < end) {
     const b0 = v128.load(bp, 0); const b1 = v128.load(bp, 16);
     let a = v128.load32_splat(ap, 0);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
     a = v128.load32_splat(ap, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
     a = v128.load32_splat(ap, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
     a = v128.load32_splat(ap, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
     ap += 16; bp += 32;
   }
   const ld = <usize>ldc << 2;
