@@ -37,6 +37,8 @@ export interface KernelExports {
   runPart(job: number, part: number, thread: number): void;
   /** 1 in the relaxed-SIMD build (fused multiply-add in the matmul), 0 in the plain one. */
   gemmFused(): number;
+  /** Rows of the matmul micro-kernel's tile (4; 5 in the relaxed-SIMD build). */
+  gemmTileRows(): number;
 }
 
 /** Which build of the kernel module runs: with relaxed SIMD (fused multiply-add in matmul) or SIMD128 only. */
