@@ -7,17 +7,38 @@
  * MR-row panels (MR floats per k); both are zero-padded at the edges so the micro-kernel always computes a
  * full MR×NR tile (edge tiles go through a small buffer and only their valid part is written).
  *
- * 4×8 keeps 8 accumulators + 2 B vectors + 1 broadcast A value in registers (V8 allocates 15 xmm registers
- * to wasm SIMD); 6×8, 5×8, 4×12 and 8×8 spilled and measured 1.5–3× slower on the dev machine.
+ * 4×8 keeps 8 accumulators + 2 B vectors + 4 broadcast A values in registers: V8 (TurboFan) schedules all
+ * of an iteration's loads before its arithmetic, so every loaded value is live at once, and it allocates 15
+ * xmm registers to wasm SIMD (+1 for the product without FMA): 4×8 fits exactly. 5×8, 6×8, 4×12, 8×8 and
+ * k-unrolled 4×8 spill (measured 1.5–3× slower); 3×12 and 2×16 fit and measured no faster. On the dev
+ * machine (Zen 5, two 128-bit multiplies per cycle: ≈ 60 GFLOP/s ceiling) the kernel runs at ≈ 47 GFLOP/s
+ * plain and ≈ 51 with relaxed SIMD's fused multiply-add, whose 4-cycle latency over 8 accumulators is the limit.
  */
 
-export const MR: i32 = 4;
+/** Rows of the micro-kernel's tile: 5 with fused multiply-add (relaxed-SIMD build), 4 without. */
+export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 5 : 4;
 export const NR: i32 = 8;
 const KC: i32 = 256;
-const MC: i32 = 64;
+/** Rows of A packed at a time (a multiple of MR). */
+const MC: i32 = ASC_FEATURE_RELAXED_SIMD ? 60 : 64;
 const NC: i32 = 2048;
 
-/** The micro-kernel: the MR×NR tile at c (row stride ldc floats) = Σ_k ap[k,:]ᵀ·bp[k,:] (+ c when acc). */
+/** 1 in the module built with relaxed SIMD (the micro-kernel fuses multiply and add), 0 in the plain one. */
+export function gemmFused(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+}
+
+/** Rows of the micro-kernel's tile (MR), for the threaded split's row slices. */
+export function gemmTileRows(): i32 {
+  return MR;
+}
+
+/**
+ * The plain micro-kernel (4×8): the tile at c (row stride ldc floats) = Σ_k ap[k,:]ᵀ·bp[k,:] (+ c when acc),
+ * each A value broadcast by a splat load. The loop ends on a pointer compare (no separate counter): V8 adds
+ * an interrupt check to every loop iteration, so each instruction saved beside the 4 + 2 loads, 8 multiplies
+ * and 8 adds counts.
+ */
 // @ts-ignore: decorator
 @inline
 function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, acc: bool): void {
@@ -25,7 +46,8 @@ function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, acc: bool)
   let c10 = f32x4.splat(0); let c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0); let c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0); let c31 = f32x4.splat(0);
-  for (let k = 0; k < kc; k++) {
+  const end = bp + (<usize>(kc * NR) << 2);
+  while (bp < end) {
     const b0 = v128.load(bp, 0); const b1 = v128.load(bp, 16);
     let a = v128.load32_splat(ap, 0);
     c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
@@ -49,6 +71,60 @@ function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, acc: bool)
   v128.store(c + 2 * ld, c20, 0); v128.store(c + 2 * ld, c21, 16);
   v128.store(c + 3 * ld, c30, 0); v128.store(c + 3 * ld, c31, 16);
 }
+
+/**
+ * The fused micro-kernel (5×8, relaxed-SIMD build only): as kernel4x8 with `f32x4.relaxed_madd`. Rows 0–3
+ * of A come from one v128 load and are broadcast by lane shuffles (pure operations, which V8 places next to
+ * their use), row 4 by a splat load; so the live values are 10 accumulators + 2 B + 2 A = 14 registers,
+ * and 10 independent chains cover the fused multiply-add's latency.
+ */
+// @ts-ignore: decorator
+@inline
+function kernel5x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, acc: bool): void {
+  let c00 = f32x4.splat(0); let c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0); let c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0); let c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0); let c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0); let c41 = f32x4.splat(0);
+  const end = bp + (<usize>(kc * NR) << 2);
+  while (bp < end) {
+    const b0 = v128.load(bp, 0); const b1 = v128.load(bp, 16);
+    const a4 = v128.load(ap, 0);
+    let a = i32x4.shuffle(a4, a4, 0, 0, 0, 0);
+    c00 = f32x4.relaxed_madd(a, b0, c00); c01 = f32x4.relaxed_madd(a, b1, c01);
+    a = i32x4.shuffle(a4, a4, 1, 1, 1, 1);
+    c10 = f32x4.relaxed_madd(a, b0, c10); c11 = f32x4.relaxed_madd(a, b1, c11);
+    a = i32x4.shuffle(a4, a4, 2, 2, 2, 2);
+    c20 = f32x4.relaxed_madd(a, b0, c20); c21 = f32x4.relaxed_madd(a, b1, c21);
+    a = i32x4.shuffle(a4, a4, 3, 3, 3, 3);
+    c30 = f32x4.relaxed_madd(a, b0, c30); c31 = f32x4.relaxed_madd(a, b1, c31);
+    a = v128.load32_splat(ap, 16);
+    c40 = f32x4.relaxed_madd(a, b0, c40); c41 = f32x4.relaxed_madd(a, b1, c41);
+    ap += 20; bp += 32;
+  }
+  const ld = <usize>ldc << 2;
+  if (acc) {
+    c00 = f32x4.add(c00, v128.load(c + 0 * ld, 0)); c01 = f32x4.add(c01, v128.load(c + 0 * ld, 16));
+    c10 = f32x4.add(c10, v128.load(c + 1 * ld, 0)); c11 = f32x4.add(c11, v128.load(c + 1 * ld, 16));
+    c20 = f32x4.add(c20, v128.load(c + 2 * ld, 0)); c21 = f32x4.add(c21, v128.load(c + 2 * ld, 16));
+    c30 = f32x4.add(c30, v128.load(c + 3 * ld, 0)); c31 = f32x4.add(c31, v128.load(c + 3 * ld, 16));
+    c40 = f32x4.add(c40, v128.load(c + 4 * ld, 0)); c41 = f32x4.add(c41, v128.load(c + 4 * ld, 16));
+  }
+  v128.store(c + 0 * ld, c00, 0); v128.store(c + 0 * ld, c01, 16);
+  v128.store(c + 1 * ld, c10, 0); v128.store(c + 1 * ld, c11, 16);
+  v128.store(c + 2 * ld, c20, 0); v128.store(c + 2 * ld, c21, 16);
+  v128.store(c + 3 * ld, c30, 0); v128.store(c + 3 * ld, c31, 16);
+  v128.store(c + 4 * ld, c40, 0); v128.store(c + 4 * ld, c41, 16);
+}
+
+/** The micro-kernel of this build. */
+// @ts-ignore: decorator
+@inline
+function kernel(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, acc: bool): void {
+  if (ASC_FEATURE_RELAXED_SIMD) kernel5x8(kc, ap, bp, c, ldc, acc);
+  else kernel4x8(kc, ap, bp, c, ldc, acc);
+}
+
 /** Bytes of scratch `gemmF32` needs for packing (A block + B block + one edge tile). */
 export function gemmScratchBytes(): i32 {
   return (MC * KC + KC * NC + MR * NR) * 4;
@@ -73,7 +149,9 @@ function packA(a: usize, rsA: i32, csA: i32, mc: i32, kc: i32, dst: usize): void
       // Transposed A (Xᵀ in a weight gradient): the MR values of one k are adjacent.
       let d = dst;
       for (let k = 0; k < kc; k++) {
-        v128.store(d, v128.load(base + (<usize>(k * csA) << 2)));
+        const src = base + (<usize>(k * csA) << 2);
+        v128.store(d, v128.load(src));
+        for (let r = 4; r < MR; r++) store<f32>(d + (<usize>r << 2), load<f32>(src + (<usize>r << 2)));
         d += MR << 2;
       }
     } else {
@@ -137,9 +215,9 @@ function macroKernel(mc: i32, nc: i32, kc: i32, apk: usize, bpk: usize, c: usize
       const ap = apk + (<usize>(ir * kc) << 2);
       const cp = c + (<usize>(ir * ldc + jr) << 2);
       if (mr == MR && nr == NR) {
-        kernel4x8(kc, ap, bp, cp, ldc, acc);
+        kernel(kc, ap, bp, cp, ldc, acc);
       } else {
-        kernel4x8(kc, ap, bp, tile, NR, false);
+        kernel(kc, ap, bp, tile, NR, false);
         for (let r = 0; r < mr; r++) {
           for (let q = 0; q < nr; q++) {
             const dst = cp + (<usize>(r * ldc + q) << 2);

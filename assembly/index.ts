@@ -5,7 +5,7 @@
  * `heapBase()` and passes byte addresses. No kernel writes static data, so any number of instances (one per
  * thread) can run over one memory.
  */
-export { gemmF32, gemmScratchBytes, gemmBlockN } from "./gemm";
+export { gemmF32, gemmScratchBytes, gemmBlockN, gemmFused, gemmTileRows } from "./gemm";
 export { unaryF32, binaryF32, where32 } from "./elementwise";
 export { reduceF32, reducePartial, reduceCombine } from "./reduce";
 export { stridedCopy, convert } from "./copy";

@@ -12,6 +12,7 @@
  * its own (bench/run.ts), the systems taking turns within that process.
  */
 import { setNumThreads, useWasm } from "../src/backend/wasm/index.js";
+import { kernelVariant, type KernelVariant } from "../src/backend/wasm/module.js";
 import { setBackend } from "../src/backend/registry.js";
 import { tensor } from "../src/ops/creation.js";
 import type { Tensor } from "../src/tensor.js";
@@ -102,6 +103,8 @@ export interface W1Result {
   runSeconds: number;
   threads: Record<System, number>;
   versions: { tfjs: string };
+  /** The build of nabla's kernel module that ran ("relaxed-simd": fused multiply-add matmul; NABLA_RELAXED_SIMD=0 selects "simd128"). */
+  nablaKernels: KernelVariant;
   machine: Awaited<ReturnType<typeof machine>>;
   shapes: string[];
   rows: Row[];
@@ -170,6 +173,7 @@ export async function runW1({ quick = false, systems: only = W1_SYSTEMS, log = (
     runSeconds: RUN_SECONDS,
     threads: THREADS,
     versions: { tfjs: tfVersion() },
+    nablaKernels: kernelVariant(),
     machine: await machine(),
     shapes: SHAPES.map(key),
     rows,
@@ -193,7 +197,7 @@ async function main(): Promise<void> {
     return;
   }
   const pad = (x: string, n: number) => x.padEnd(n);
-  console.log(`\nW1 sgemm, GFLOP/s (min / median / max of ${RUNS} runs of ≥ ${result.runSeconds} s), 1 thread each except nabla-wasm-2t — ${result.machine.model}, ${result.machine.cpus} cpus, Node ${result.machine.node}, TF.js ${result.versions.tfjs}`);
+  console.log(`\nW1 sgemm, GFLOP/s (min / median / max of ${RUNS} runs of ≥ ${result.runSeconds} s), 1 thread each except nabla-wasm-2t — ${result.machine.model}, ${result.machine.cpus} cpus, Node ${result.machine.node}, TF.js ${result.versions.tfjs}, nabla kernels ${result.nablaKernels}`);
   console.log(pad("shape", 16) + SYSTEMS.map((s) => pad(s, 24)).join("") + "ratios (medians)");
   for (const s of SHAPES) {
     const cells = SYSTEMS.map((sys) => {

@@ -8,7 +8,7 @@
  */
 export { WasmBackend } from "./backend.js";
 export { WasmStorage } from "./storage.js";
-export { wasmSimdSupported, sharedMemorySupported } from "./module.js";
+export { wasmSimdSupported, sharedMemorySupported, kernelVariant, relaxedSimdSupported, type KernelVariant } from "./module.js";
 export { setNumThreads, getNumThreads } from "./threads.js";
 export { createWasmBackend } from "./create.js";
 export { initWasm } from "./init.js";

@@ -307,14 +307,15 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
    * shared buffer (one job), then share C's rows × columns (a second job), each part packing its own rows
    * of A and walking the depth blocks in gemmF32's order, so the bits are the same. Parts are sized to at
    * least GEMM_PART multiply-adds and up to 8 per thread (measured best of 1, 2, 4, 8, 16 at 1024³), so a thread slowed by other load takes fewer.
+   * Row slices are whole micro-kernel tiles (MR rows: 4, or 5 in the relaxed-SIMD build), column slices whole panels (8).
    */
   function gemmThreaded(M: number, N: number, K: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, c: number, scratch: number, t: number): void {
-    const NC = k.gemmBlockN(), stride = k.gemmScratchBytes();
+    const NC = k.gemmBlockN(), stride = k.gemmScratchBytes(), MR = k.gemmTileRows();
     for (let jc = 0; jc < N; jc += NC) {
       const nc = Math.min(NC, N - jc);
       const want = Math.max(t, Math.min(8 * t, Math.floor((M * nc * K) / GEMM_PART)));
-      const rowParts = Math.min(Math.ceil(M / 4), want);
-      const rowChunk = roundUp(Math.ceil(M / rowParts), 4);
+      const rowParts = Math.min(Math.ceil(M / MR), want);
+      const rowChunk = roundUp(Math.ceil(M / rowParts), MR);
       const rp = Math.ceil(M / rowChunk);
       const colParts = Math.min(Math.ceil(nc / 8), Math.ceil(want / rp));
       const colChunk = roundUp(Math.ceil(nc / colParts), 8);

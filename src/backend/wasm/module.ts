@@ -8,8 +8,17 @@
  * `loadKernelsSync` compiles synchronously (fine in Node and in workers; a browser's main thread may refuse
  * synchronous compilation of a module this size), `initWasm` compiles asynchronously and caches the module
  * so a later synchronous use works everywhere.
+ *
+ * Two builds of the same sources are embedded (scripts/build-wasm.mjs): "relaxed-simd", whose matmul
+ * micro-kernel uses relaxed SIMD's fused multiply-add (≈ 8% faster here), and "simd128". The relaxed one is
+ * used where the runtime validates it (Chrome ≥ 114, Node ≥ 22; Node 20 has it behind V8's
+ * --experimental-wasm-relaxed-simd, which the loader switches on just for compiling the module, as reclaim.ts
+ * does for its flags) unless the environment variable NABLA_RELAXED_SIMD is "0". `kernelVariant()` says
+ * which one this process uses. The two agree except in the last bits of matmul results (one rounding per
+ * multiply-add instead of two); every thread runs the same module, so results never depend on the thread count.
  */
 import { KERNELS_WASM_BASE64 } from "./kernels-wasm.js";
+import { KERNELS_WASM_RELAXED_BASE64 } from "./kernels-wasm-relaxed.js";
 
 /** The functions the AssemblyScript module exports (addresses are byte offsets into its memory). */
 export interface KernelExports {
@@ -27,7 +36,14 @@ export interface KernelExports {
   convert(srcType: number, src: number, dstType: number, dst: number, n: number): void;
   optimStep(rule: number, flags: number, f64: number, n: number, p: number, g: number, s0: number, s1: number, s2: number, hyper: number): void;
   runPart(job: number, part: number, thread: number): void;
+  /** 1 in the relaxed-SIMD build (fused multiply-add in the matmul), 0 in the plain one. */
+  gemmFused(): number;
+  /** Rows of the matmul micro-kernel's tile (4; 5 in the relaxed-SIMD build). */
+  gemmTileRows(): number;
 }
+
+/** Which build of the kernel module runs: with relaxed SIMD (fused multiply-add in matmul) or SIMD128 only. */
+export type KernelVariant = "relaxed-simd" | "simd128";
 
 export interface KernelInstance {
   readonly memory: WebAssembly.Memory;
@@ -36,16 +52,19 @@ export interface KernelInstance {
   readonly module: WebAssembly.Module;
   /** Whether `memory` is shared (backed by a SharedArrayBuffer), i.e. workers can use it. */
   readonly shared: boolean;
+  /** The build this instance runs. */
+  readonly variant: KernelVariant;
 }
 
-const compiled: { shared: WebAssembly.Module | null; plain: WebAssembly.Module | null } = { shared: null, plain: null };
+/** Compiled modules by variant and memory kind ("relaxed-simd/shared", …). */
+const compiled = new Map<string, WebAssembly.Module>();
 
 /**
  * The module bytes; `shared: false` turns the memory import's limits flag from 0x03 (shared, has maximum)
  * into 0x01 (has maximum), leaving every other byte as built.
  */
-function wasmBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  const bin = atob(KERNELS_WASM_BASE64);
+function wasmBytes(variant: KernelVariant, shared: boolean): Uint8Array<ArrayBuffer> {
+  const bin = atob(variant === "relaxed-simd" ? KERNELS_WASM_RELAXED_BASE64 : KERNELS_WASM_BASE64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   if (!shared) bytes[memoryLimitsAt(bytes)] = 0x01;
@@ -123,13 +142,110 @@ function sharedMemory(): WebAssembly.Memory | null {
   return null;
 }
 
+/**
+ * The smallest module that validates only with relaxed SIMD:
+ * (module (func (result v128) (f32x4.relaxed_madd (v128.const 0) (v128.const 0) (v128.const 0)))).
+ */
+function relaxedProbe(): Uint8Array<ArrayBuffer> {
+  const zero = [0xfd, 12, ...new Array<number>(16).fill(0)];
+  const body = [0, ...zero, ...zero, ...zero, 0xfd, 0x85, 0x02, 0x0b];
+  return new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, body.length + 2, 1, body.length, ...body]);
+}
+
+interface NodeV8 { setFlagsFromString(flags: string): void }
+/** node:v8 where the runtime is Node (process.getBuiltinModule, Node ≥ 20.16), else null; nothing is imported. */
+function nodeV8(): NodeV8 | null {
+  try {
+    const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+    return typeof get === "function" ? (get("node:v8") as NodeV8) : null;
+  } catch {
+    return null;
+  }
+}
+
+const RELAXED_FLAG = "--experimental-wasm-relaxed-simd";
+/** How relaxed SIMD is available: natively, behind the V8 flag (Node 20), or not at all. */
+let relaxedSupport: "native" | "flag" | "none" | null = null;
+
+function probeRelaxed(): "native" | "flag" | "none" {
+  if (typeof WebAssembly !== "object") return "none";
+  const probe = relaxedProbe();
+  if (WebAssembly.validate(probe)) return "native";
+  const v8 = nodeV8();
+  if (v8 === null) return "none";
+  try {
+    v8.setFlagsFromString(RELAXED_FLAG);
+    return WebAssembly.validate(probe) ? "flag" : "none";
+  } catch {
+    return "none";
+  } finally {
+    // Off again at once: the application's own modules must see the runtime as configured.
+    try { v8.setFlagsFromString(RELAXED_FLAG.replace("--", "--no-")); } catch { /* nothing to undo */ }
+  }
+}
+
+/** Whether NABLA_RELAXED_SIMD=0 is set in the environment (Node; browsers have no environment). */
+function relaxedDisabledByEnv(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.NABLA_RELAXED_SIMD === "0";
+}
+
+let forcedVariant: KernelVariant | null = null;
+/** Test hook: make the next compilations and instances use `variant` (null: back to the automatic choice). */
+export function _forceKernelVariant(variant: KernelVariant | null): void {
+  if (variant === "relaxed-simd" && (relaxedSupport ??= probeRelaxed()) === "none") {
+    throw new Error("_forceKernelVariant: this runtime cannot run relaxed SIMD.");
+  }
+  forcedVariant = variant;
+}
+
+/** Whether the relaxed-SIMD build can run here (natively or, in Node 20, with the V8 flag it switches on to compile). */
+export function relaxedSimdSupported(): boolean {
+  return (relaxedSupport ??= probeRelaxed()) !== "none";
+}
+
+/**
+ * The build of the kernel module this process runs: "relaxed-simd" (fused multiply-add in the matmul
+ * micro-kernel) where the runtime supports relaxed SIMD and NABLA_RELAXED_SIMD is not "0", else "simd128".
+ * ```ts
+ * kernelVariant(); // "relaxed-simd" in Chrome ≥ 114 and Node ≥ 20.16, "simd128" in Safari
+ * ```
+ */
+export function kernelVariant(): KernelVariant {
+  if (forcedVariant !== null) return forcedVariant;
+  return !relaxedDisabledByEnv() && relaxedSimdSupported() ? "relaxed-simd" : "simd128";
+}
+
+/** Runs `compile` with the V8 flag relaxed SIMD needs on, where it needs one (Node 20), and off again after. */
+function withRelaxedFlag<T>(variant: KernelVariant, compile: () => T): T {
+  const v8 = variant === "relaxed-simd" && relaxedSupport === "flag" ? nodeV8() : null;
+  if (v8 === null) return compile();
+  v8.setFlagsFromString(RELAXED_FLAG);
+  let async = false;
+  try {
+    const r = compile();
+    if (r instanceof Promise) {
+      async = true;
+      return r.finally(() => v8.setFlagsFromString(RELAXED_FLAG.replace("--", "--no-"))) as T;
+    }
+    return r;
+  } finally {
+    if (!async) v8.setFlagsFromString(RELAXED_FLAG.replace("--", "--no-"));
+  }
+}
+
 function instantiate(shared: boolean): KernelInstance {
   const memory = shared ? sharedMemory() : new WebAssembly.Memory({ initial: 16, maximum: 65536 });
   if (memory === null) return instantiate(false);
-  const key = shared ? "shared" : "plain";
-  const module = (compiled[key] ??= new WebAssembly.Module(wasmBytes(shared)));
+  const variant = kernelVariant();
+  const key = `${variant}/${shared ? "shared" : "plain"}`;
+  let module = compiled.get(key);
+  if (module === undefined) {
+    module = withRelaxedFlag(variant, () => new WebAssembly.Module(wasmBytes(variant, shared)));
+    compiled.set(key, module);
+  }
   const inst = new WebAssembly.Instance(module, { env: { memory } });
-  return { memory, module, shared, exports: inst.exports as unknown as KernelExports };
+  return { memory, module, shared, variant, exports: inst.exports as unknown as KernelExports };
 }
 
 /** A fresh instance with its own memory, compiling synchronously unless `initWasm` already compiled. */
@@ -139,11 +255,15 @@ export function loadKernelsSync(): KernelInstance {
 
 /** Whether the module this runtime needs is already compiled (so creating a backend never compiles). */
 export function wasmCompiled(): boolean {
-  return compiled[sharedMemorySupported() ? "shared" : "plain"] !== null;
+  return compiled.has(`${kernelVariant()}/${sharedMemorySupported() ? "shared" : "plain"}`);
 }
 
 /** Compiles the module variant this runtime needs, asynchronously. */
 export async function compileWasm(): Promise<void> {
-  const key = sharedMemorySupported() ? "shared" : "plain";
-  compiled[key] ??= await WebAssembly.compile(wasmBytes(key === "shared"));
+  const variant = kernelVariant();
+  const shared = sharedMemorySupported();
+  const key = `${variant}/${shared ? "shared" : "plain"}`;
+  if (compiled.has(key)) return;
+  const module = await withRelaxedFlag(variant, () => WebAssembly.compile(wasmBytes(variant, shared)));
+  compiled.set(key, module);
 }

@@ -1,0 +1,190 @@
+// The wasm matmul (assembly/gemm.ts) against a float64 reference, in both builds of the kernel module
+// (SIMD128 and relaxed SIMD, whose micro-kernel fuses multiply and add) where the runtime can load them:
+// odd sizes around the 4×8 tile and the 256-deep and 2048-wide blocks, transposed and strided operands,
+// batches (broadcast included), k = 0, and 1 vs 2 threads bit-identical. The error bound is the classical
+// one for a float32 dot product of length k, |ĉ − c| ≤ γ·Σ|a||b| with γ = k·2⁻²³ (≥ k·u for both roundings of a
+// multiply-add), plus the rounding of the result; a wrong element, tile or block is off by far more.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { getBackend, registerBackend, setBackend, backendName } from "../src/backend/registry.js";
+import type { WasmBackend } from "../src/backend/wasm/backend.js";
+import { createWasmBackend } from "../src/backend/wasm/create.js";
+import { _forceKernelVariant, kernelVariant, relaxedSimdSupported, type KernelExports, type KernelVariant } from "../src/backend/wasm/module.js";
+import { getNumThreads, setNumThreads } from "../src/backend/wasm/threads.js";
+import { tensor } from "../src/ops/creation.js";
+import { Generator } from "../src/random.js";
+import type { Tensor } from "../src/tensor.js";
+
+const VARIANTS: KernelVariant[] = relaxedSimdSupported() ? ["simd128", "relaxed-simd"] : ["simd128"];
+for (const v of VARIANTS) {
+  registerBackend(`wasm-${v}`, () => {
+    _forceKernelVariant(v);
+    try {
+      return createWasmBackend();
+    } finally {
+      _forceKernelVariant(null);
+    }
+  });
+}
+
+/** The kernel exports of a backend instance (private; tests only): to ask the module which build it is. */
+const exportsOf = (b: WasmBackend): KernelExports => (b as unknown as { rt: { k: KernelExports } }).rt.k;
+
+/** Runs f with `name` as the active backend and `threads` threads. */
+function on<T>(name: string, threads: number, f: () => T): T {
+  const before = backendName(), saved = getNumThreads();
+  setBackend(name);
+  setNumThreads(threads);
+  try {
+    return f();
+  } finally {
+    setNumThreads(saved);
+    setBackend(before);
+  }
+}
+
+/** Uniform values in [-1, 1) from a seeded generator, as float32. */
+function values(n: number, g: Generator): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = g.random() * 2 - 1;
+  return out;
+}
+
+/** Reads element [b, i, p] of a logical [B, M, K] operand stored with the given strides and offset. */
+type Getter = (b: number, i: number, p: number) => number;
+const strided = (data: Float32Array, strides: number[], offset: number): Getter =>
+  (b, i, p) => data[offset + b * strides[0]! + i * strides[1]! + p * strides[2]!]!;
+
+/** Checks c ([B, M, N], row-major) against the float64 product of A and B, element by element. */
+function checkProduct(c: ArrayLike<number>, A: Getter, B: Getter, bs: number, m: number, k: number, n: number, what: string): void {
+  const gamma = k * 2 ** -23;
+  for (let b = 0; b < bs; b++) {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let ref = 0, mag = 0;
+        for (let p = 0; p < k; p++) {
+          const x = A(b, i, p) * B(b, p, j);
+          ref += x;
+          mag += Math.abs(x);
+        }
+        const got = c[(b * m + i) * n + j]!;
+        const bound = gamma * mag + 2 ** -24 * Math.abs(ref) + 1e-30;
+        if (!(Math.abs(got - ref) <= bound)) {
+          assert.fail(`${what}: C[${b}, ${i}, ${j}] = ${got}, float64 reference ${ref} (error ${Math.abs(got - ref)} > bound ${bound})`);
+        }
+      }
+    }
+  }
+}
+
+const sameBits = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
+
+for (const v of VARIANTS) {
+  const name = `wasm-${v}`;
+
+  test(`gemm ${v}: the backend runs the ${v} build`, () => {
+    const b = getBackend(name) as WasmBackend;
+    assert.equal(exportsOf(b).gemmFused(), v === "relaxed-simd" ? 1 : 0);
+  });
+
+  test(`gemm ${v}: odd sizes (1…257, across the 4×8 tile and the 256-deep block) match float64`, () => {
+    const g = new Generator(11);
+    const sizes = [1, 3, 7, 17, 33, 65, 129, 257];
+    const shapes: [number, number, number][] = [];
+    for (const m of sizes) for (const n of [1, 7, 33, 257]) shapes.push([m, sizes[(m * 7 + n) % sizes.length]!, n]);
+    shapes.push([5, 513, 9], [4, 256, 8], [8, 768, 16], [2, 1, 3]);
+    on(name, 1, () => {
+      for (const [m, k, n] of shapes) {
+        const a = values(m * k, g), bv = values(k * n, g);
+        const c = tensor(a, { shape: [m, k] }).matmul(tensor(bv, { shape: [k, n] })).toFlatArray() as ArrayLike<number>;
+        checkProduct(c, strided(a, [0, k, 1], 0), strided(bv, [0, n, 1], 0), 1, m, k, n, `${m}×${k}·${k}×${n}`);
+      }
+    });
+  });
+
+  test(`gemm ${v}: more than one 2048-column block (3×300·300×2100) matches float64`, () => {
+    const g = new Generator(12);
+    const [m, k, n] = [3, 300, 2100];
+    const a = values(m * k, g), bv = values(k * n, g);
+    const c = on(name, 1, () => tensor(a, { shape: [m, k] }).matmul(tensor(bv, { shape: [k, n] })).toFlatArray() as ArrayLike<number>);
+    checkProduct(c, strided(a, [0, k, 1], 0), strided(bv, [0, n, 1], 0), 1, m, k, n, "3×300·300×2100");
+  });
+
+  test(`gemm ${v}: transposed and strided operands (Aᵀ·B, A·Bᵀ, Aᵀ·Bᵀ, every other column, offsets) match float64`, () => {
+    const g = new Generator(13);
+    on(name, 1, () => {
+      for (const [m, k, n] of [[33, 65, 17], [128, 129, 10], [7, 257, 65]] as const) {
+        const at = values(k * m, g), bt = values(n * k, g);
+        const At = tensor(at, { shape: [k, m] }).T, Bt = tensor(bt, { shape: [n, k] }).T;
+        const a = values(m * k, g), bv = values(k * n, g);
+        const A = tensor(a, { shape: [m, k] }), B = tensor(bv, { shape: [k, n] });
+        const gA = strided(at, [0, 1, m], 0), gB = strided(bt, [0, 1, k], 0);
+        checkProduct(At.matmul(B).toFlatArray() as ArrayLike<number>, gA, strided(bv, [0, n, 1], 0), 1, m, k, n, `Aᵀ·B ${m}×${k}×${n}`);
+        checkProduct(A.matmul(Bt).toFlatArray() as ArrayLike<number>, strided(a, [0, k, 1], 0), gB, 1, m, k, n, `A·Bᵀ ${m}×${k}×${n}`);
+        checkProduct(At.matmul(Bt).toFlatArray() as ArrayLike<number>, gA, gB, 1, m, k, n, `Aᵀ·Bᵀ ${m}×${k}×${n}`);
+      }
+      // Every other column of a wider matrix, starting at column 1 (strides 2·k2 and 2, offset 1), times a
+      // column slice of B (row stride 40, offset 3).
+      const [m, k, n] = [19, 37, 23];
+      const wide = values(m * 2 * k, g), bw = values(k * 40, g);
+      const A = tensor(wide, { shape: [m, 2 * k] }).slice(1, 1, 2 * k, 2);
+      const B = tensor(bw, { shape: [k, 40] }).slice(1, 3, 3 + n);
+      assert.deepEqual(A.shape, [m, k]);
+      checkProduct(A.matmul(B).toFlatArray() as ArrayLike<number>, strided(wide, [0, 2 * k, 2], 1), strided(bw, [0, 40, 1], 3), 1, m, k, n, "strided views");
+    });
+  });
+
+  test(`gemm ${v}: batched, with a broadcast batch operand and k = 0`, () => {
+    const g = new Generator(14);
+    on(name, 1, () => {
+      const [bs, m, k, n] = [3, 17, 65, 33];
+      const a = values(bs * m * k, g), bv = values(bs * k * n, g), w = values(k * n, g);
+      const A = tensor(a, { shape: [bs, m, k] });
+      checkProduct(A.matmul(tensor(bv, { shape: [bs, k, n] })).toFlatArray() as ArrayLike<number>, strided(a, [m * k, k, 1], 0), strided(bv, [k * n, n, 1], 0), bs, m, k, n, "batched");
+      checkProduct(A.matmul(tensor(w, { shape: [k, n] })).toFlatArray() as ArrayLike<number>, strided(a, [m * k, k, 1], 0), strided(w, [0, n, 1], 0), bs, m, k, n, "batch broadcast");
+      const z = tensor(new Float32Array(0), { shape: [4, 0] }).matmul(tensor(new Float32Array(0), { shape: [0, 5] }));
+      assert.deepEqual(Array.from(z.toFlatArray() as ArrayLike<number>), new Array(20).fill(0));
+    });
+  });
+
+  test(`gemm ${v}: 1 and 2 threads give the same bits (1024-wide, MLP, transposed and batched shapes)`, () => {
+    const g = new Generator(15);
+    const cases: { shapes: number[][]; f: (a: Tensor, b: Tensor) => Tensor }[] = [
+      { shapes: [[300, 500], [500, 200]], f: (a, b) => a.matmul(b) },
+      { shapes: [[128, 784], [256, 784]], f: (a, b) => a.matmul(b.T) },
+      { shapes: [[128, 784], [128, 256]], f: (a, b) => a.T.matmul(b) },
+      { shapes: [[5, 300], [300, 2100]], f: (a, b) => a.matmul(b) },
+      { shapes: [[2, 129, 257], [2, 257, 65]], f: (a, b) => a.matmul(b) },
+    ];
+    for (const c of cases) {
+      const data = c.shapes.map((s) => values(s.reduce((x, y) => x * y, 1), g));
+      const run = (threads: number) => on(name, threads, () => {
+        const [a, b] = data.map((d, i) => tensor(d, { shape: c.shapes[i]! }));
+        return c.f(a!, b!).toFlatArray() as ArrayLike<number>;
+      });
+      const one = run(1), two = run(2);
+      assert.equal((getBackend(name) as WasmBackend).threads, 2, "two threads were in use");
+      assert.ok(sameBits(one, two), `${JSON.stringify(c.shapes)}: 1 and 2 threads differ`);
+    }
+  });
+}
+
+test("gemm: kernelVariant() names the build new instances use; NABLA_RELAXED_SIMD=0 is honoured by the loader", () => {
+  const expected = process.env.NABLA_RELAXED_SIMD !== "0" && relaxedSimdSupported() ? "relaxed-simd" : "simd128";
+  assert.equal(kernelVariant(), expected);
+  _forceKernelVariant("simd128");
+  try {
+    assert.equal(kernelVariant(), "simd128");
+  } finally {
+    _forceKernelVariant(null);
+  }
+  assert.equal(kernelVariant(), expected);
+});
+
+test("gemm: the two builds agree to float32 rounding on the same product", { skip: VARIANTS.length < 2 && "relaxed SIMD unavailable" }, () => {
+  const g = new Generator(16);
+  const [m, k, n] = [65, 300, 40];
+  const a = values(m * k, g), bv = values(k * n, g);
+  const results = VARIANTS.map((v) => on(`wasm-${v}`, 1, () => tensor(a, { shape: [m, k] }).matmul(tensor(bv, { shape: [k, n] })).toFlatArray() as ArrayLike<number>));
+  for (let i = 0; i < m * n; i++) assert.ok(Math.abs(results[0]![i]! - results[1]![i]!) <= 1e-4, `element ${i}: ${results[0]![i]} vs ${results[1]![i]}`);
+});
