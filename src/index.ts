@@ -52,8 +52,8 @@ export { registerModule } from "./io/layer-registry.js";
 
 export { Generator, manualSeed, getDefaultGenerator, philox4x32 } from "./random.js";
 export { setBackend, getBackend, registerBackend, backendName } from "./backend/registry.js";
-export type { Backend, Kernels, Storage, View, UnaryOp, BinaryOp, ReduceOp, OptimizerRule } from "./backend/backend.js";
+export type { Backend, Kernels, Storage, View, UnaryOp, BinaryOp, ReduceOp, OptimizerRule, LinearActivation } from "./backend/backend.js";
 export {
   useWasm, initWasm, createWasmBackend, WasmBackend, WasmStorage, wasmSimdSupported, sharedMemorySupported,
-  setNumThreads, getNumThreads, type HeapStats,
+  setNumThreads, getNumThreads, kernelVariant, relaxedSimdSupported, type KernelVariant, type HeapStats,
 } from "./backend/wasm/index.js";
