@@ -16,6 +16,7 @@
  * one), each later block's sum added to the earlier result. So the two paths give the same bits, and which
  * one runs (a matter of speed only) never shows in results.
  */
+import { binaryF32, unaryF32 } from "./elementwise";
 import { KC, NC, NR, packB } from "./gemm";
 
 /** c + a·b: fused in the relaxed-SIMD build, as gemmF32's micro-kernel; multiply then add in the plain one. */
@@ -285,4 +286,19 @@ export function gemmSmallF32(m: i32, n: i32, k: i32, a: usize, rsA: i32, csA: i3
       }
     }
   }
+}
+
+/** binaryF32's code of add (elementwise.ts). */
+const ADD_CODE = 0;
+
+/**
+ * The dense layer act(A·B + bias) for a small product, in one call: gemmSmallF32 into C (row-major, m×n),
+ * then bias (n floats, element stride bs; none when bias = 0) added over the rows by binaryF32 and the
+ * activation (a unaryF32 code, e.g. tanh; none when act < 0) applied in place by unaryF32, so the bits are
+ * those of matmul, add and the activation run one after the other.
+ */
+export function linearSmallF32(m: i32, n: i32, k: i32, a: usize, rsA: i32, csA: i32, b: usize, rsB: i32, csB: i32, c: usize, scratch: usize, bias: usize, bs: i32, act: i32): void {
+  gemmSmallF32(m, n, k, a, rsA, csA, b, rsB, csB, c, n, scratch);
+  if (bias != 0) binaryF32(ADD_CODE, c, n, 1, bias, 0, bs, c, m, n);
+  if (act >= 0) unaryF32(act, c, c, m * n);
 }

@@ -301,6 +301,13 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
       return fromTs(rt, TS().linear(toTs(rt, x), toTs(rt, w), bias && toTs(rt, bias), act, out));
     }
     const N = w.shape[0]!, K = w.shape[1]!, M = x.shape[0]!;
+    if (K > 0 && M > 0 && N > 0 && (M * N * K < GEMM_MIN || N < 4)) {
+      // Small (matmul's unpacked kernel): the product, the bias and the activation in one call, the same bits.
+      const res = rt.alloc(out, M * N);
+      k.linearSmallF32(M, N, K, rt.addr(x), x.strides[0]!, x.strides[1]!, rt.addr(w), w.strides[1]!, w.strides[0]!, res.ptr, rt.gemmScratchPtr(1),
+        bias === null ? 0 : rt.addr(bias), bias === null ? 0 : bias.strides[0]!, act === null ? -1 : UNARY_CODE[act]);
+      return res;
+    }
     const res = matmul(x, { storage: w.storage, shape: [K, N], strides: [w.strides[1]!, w.strides[0]!], offset: w.offset }, out);
     if (res.size === 0) return res;
     if (bias !== null) binaryGrid(BINARY_CODE.add, res.ptr, N, 1, rt.addr(bias), 0, bias.strides[0]!, res.ptr, M, N);
