@@ -16,6 +16,9 @@ import { createWasmBackend } from "../src/backend/wasm/create.js";
 import { _forceKernelVariant, kernelVariant, relaxedSimdSupported, type KernelExports, type KernelVariant } from "../src/backend/wasm/module.js";
 import { getNumThreads, setNumThreads } from "../src/backend/wasm/threads.js";
 import { tensor } from "../src/ops/creation.js";
+import { add, relu, sigmoid, tanh } from "../src/ops/elementwise.js";
+import { linear, matmul, type LinearActivation } from "../src/ops/matmul.js";
+import { transpose } from "../src/ops/movement.js";
 import { Generator } from "../src/random.js";
 import type { Tensor } from "../src/tensor.js";
 
@@ -216,6 +219,29 @@ for (const v of VARIANTS) {
       }
     }
     assert.equal(cases, 60);
+  });
+
+  test(`gemm ${v}: linear on small products (one kernel call: product, bias, activation) equals matmul, add and the activation bit for bit`, () => {
+    const g = new Generator(19);
+    const acts: (LinearActivation | null)[] = [null, "relu", "tanh", "sigmoid"];
+    const act = (a: LinearActivation | null, y: Tensor): Tensor => (a === null ? y : a === "relu" ? relu(y) : a === "tanh" ? tanh(y) : sigmoid(y));
+    on(name, 1, () => {
+      // [m, k, n]: the rows path (n ≥ 4, with a 1–7 column tail), the columns path (n < 4), k over a 256-deep block.
+      for (const [m, k, n] of [[200, 2, 16], [200, 16, 16], [200, 16, 1], [7, 5, 3], [9, 300, 12], [3, 270, 2]] as const) {
+        const x = tensor(values(m * k, g), { shape: [m, k] }), w = tensor(values(n * k, g), { shape: [n, k] });
+        const xt = transpose(tensor(values(k * m, g), { shape: [k, m] })); // a transposed input
+        const wide = tensor(values(2 * n, g), { shape: [2 * n] });
+        const bStrided = wide.slice(0, 1, 2 * n, 2); // a bias with element stride 2
+        for (const a of acts) {
+          for (const [xi, b, what] of [[x, wide.slice(0, 0, n), "bias"], [xt, bStrided, "xᵀ, strided bias"], [x, null, "no bias"]] as const) {
+            const got = linear(xi, w, b, a).toFlatArray() as ArrayLike<number>;
+            const mm = matmul(xi, transpose(w));
+            const want = act(a, b === null ? mm : add(mm, b)).toFlatArray() as ArrayLike<number>;
+            assert.ok(sameBits(got, want), `${m}×${k}·${n}×${k}ᵀ ${what} ${a ?? "none"}: linear differs from the composite`);
+          }
+        }
+      }
+    });
   });
 
   test(`gemm ${v}: 1 and 2 threads give the same bits (1024-wide, MLP, transposed and batched shapes)`, () => {
