@@ -18,10 +18,10 @@
 /** Rows of the micro-kernel's tile: 5 with fused multiply-add (relaxed-SIMD build), 4 without. */
 export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 5 : 4;
 export const NR: i32 = 8;
-const KC: i32 = 256;
+export const KC: i32 = 256;
 /** Rows of A packed at a time (a multiple of MR). */
 const MC: i32 = ASC_FEATURE_RELAXED_SIMD ? 60 : 64;
-const NC: i32 = 2048;
+export const NC: i32 = 2048;
 
 /** 1 in the module built with relaxed SIMD (the micro-kernel fuses multiply and add), 0 in the plain one. */
 export function gemmFused(): i32 {
@@ -169,7 +169,7 @@ function packA(a: usize, rsA: i32, csA: i32, mc: i32, kc: i32, dst: usize): void
 }
 
 /** Packs B[0:kc, 0:nc] (element strides rsB, csB) into NR-column panels, zero-padded at the right edge. */
-function packB(b: usize, rsB: i32, csB: i32, kc: i32, nc: i32, dst: usize): void {
+export function packB(b: usize, rsB: i32, csB: i32, kc: i32, nc: i32, dst: usize): void {
   for (let j = 0; j < nc; j += NR) {
     const cols = min(NR, nc - j);
     const base = b + (<usize>(j * csB) << 2);

@@ -6,6 +6,7 @@
  * thread) can run over one memory.
  */
 export { gemmF32, gemmScratchBytes, gemmBlockN, gemmFused, gemmTileRows } from "./gemm";
+export { gemmSmallF32, gemmSmallScratchBytes, linearSmallF32 } from "./gemm-small";
 export { unaryF32, binaryF32, where32 } from "./elementwise";
 export { reduceF32, reducePartial, reduceCombine } from "./reduce";
 export { stridedCopy, convert } from "./copy";

@@ -1,17 +1,24 @@
 // The wasm matmul (assembly/gemm.ts) against a float64 reference, in both builds of the kernel module
 // (SIMD128 and relaxed SIMD, whose micro-kernel fuses multiply and add) where the runtime can load them:
 // odd sizes around the 4×8 tile and the 256-deep and 2048-wide blocks, transposed and strided operands,
-// batches (broadcast included), k = 0, and 1 vs 2 threads bit-identical. The error bound is the classical
+// batches (broadcast included), k = 0, and 1 vs 2 threads bit-identical. The small-matrix kernel
+// (assembly/gemm-small.ts, which matmul runs below 2¹⁸ multiply-adds or under 4 columns) is checked the same
+// way on the shapes of a small MLP's forward and backward products, and bit for bit against the packed
+// gemmF32 called directly, with a guard band around C to catch stray writes. The error bound is the classical
 // one for a float32 dot product of length k, |ĉ − c| ≤ γ·Σ|a||b| with γ = k·2⁻²³ (≥ k·u for both roundings of a
 // multiply-add), plus the rounding of the result; a wrong element, tile or block is off by far more.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { getBackend, registerBackend, setBackend, backendName } from "../src/backend/registry.js";
 import type { WasmBackend } from "../src/backend/wasm/backend.js";
+import type { WasmRuntime } from "../src/backend/wasm/runtime.js";
 import { createWasmBackend } from "../src/backend/wasm/create.js";
 import { _forceKernelVariant, kernelVariant, relaxedSimdSupported, type KernelExports, type KernelVariant } from "../src/backend/wasm/module.js";
 import { getNumThreads, setNumThreads } from "../src/backend/wasm/threads.js";
 import { tensor } from "../src/ops/creation.js";
+import { add, relu, sigmoid, tanh } from "../src/ops/elementwise.js";
+import { linear, matmul, type LinearActivation } from "../src/ops/matmul.js";
+import { transpose } from "../src/ops/movement.js";
 import { Generator } from "../src/random.js";
 import type { Tensor } from "../src/tensor.js";
 
@@ -29,6 +36,9 @@ for (const v of VARIANTS) {
 
 /** The kernel exports of a backend instance (private; tests only): to ask the module which build it is. */
 const exportsOf = (b: WasmBackend): KernelExports => (b as unknown as { rt: { k: KernelExports } }).rt.k;
+
+/** The runtime of a backend instance (private; tests only): to call the two matmul kernels directly. */
+const runtimeOf = (b: WasmBackend): WasmRuntime => (b as unknown as { rt: WasmRuntime }).rt;
 
 /** Runs f with `name` as the active backend and `threads` threads. */
 function on<T>(name: string, threads: number, f: () => T): T {
@@ -147,6 +157,93 @@ for (const v of VARIANTS) {
     });
   });
 
+  test(`gemm ${v}: small products (a 2-16-16-1 MLP's forward and backward shapes, n < 4, m < 4, k > 256) in every layout match float64`, () => {
+    const g = new Generator(17);
+    // [m, k, n]: x·W1ᵀ, h·W2ᵀ, h·W3ᵀ, g·W3, g3ᵀ·h, g·W2, g2ᵀ·h, g1ᵀ·x, then edges of the two small paths.
+    const shapes: [number, number, number][] = [
+      [200, 2, 16], [200, 16, 16], [200, 16, 1], [200, 1, 16], [1, 200, 16], [200, 16, 16], [16, 200, 16], [16, 200, 2],
+      [1, 1, 1], [3, 5, 2], [17, 9, 3], [15, 4, 4], [5, 7, 7], [6, 3, 13], [2, 11, 9], [33, 600, 3], [7, 520, 12], [21, 40, 30],
+    ];
+    on(name, 1, () => {
+      for (const [m, k, n] of shapes) {
+        const a = values(m * k, g), bv = values(k * n, g);
+        const A = tensor(a, { shape: [m, k] }), B = tensor(bv, { shape: [k, n] });
+        const At = tensor(a, { shape: [k, m] }).T, Bt = tensor(bv, { shape: [n, k] }).T;
+        const gA = strided(a, [0, k, 1], 0), gB = strided(bv, [0, n, 1], 0);
+        const gAt = strided(a, [0, 1, m], 0), gBt = strided(bv, [0, 1, k], 0);
+        const dims = `${m}×${k}·${k}×${n}`;
+        checkProduct(A.matmul(B).toFlatArray() as ArrayLike<number>, gA, gB, 1, m, k, n, `A·B ${dims}`);
+        checkProduct(A.matmul(Bt).toFlatArray() as ArrayLike<number>, gA, gBt, 1, m, k, n, `A·Bᵀ ${dims}`);
+        checkProduct(At.matmul(B).toFlatArray() as ArrayLike<number>, gAt, gB, 1, m, k, n, `Aᵀ·B ${dims}`);
+        checkProduct(At.matmul(Bt).toFlatArray() as ArrayLike<number>, gAt, gBt, 1, m, k, n, `Aᵀ·Bᵀ ${dims}`);
+      }
+    });
+  });
+
+  test(`gemm ${v}: the small-matrix kernel gives gemmF32's bits and writes nothing outside C`, () => {
+    const rt = runtimeOf(getBackend(name) as WasmBackend);
+    const k = rt.k;
+    assert.ok(k.gemmSmallScratchBytes() <= k.gemmScratchBytes(), "gemmF32's scratch holds the small kernel's");
+    const g = new Generator(18);
+    const GUARD = 8;
+    let cases = 0;
+    for (const [m, kk, n] of [[200, 16, 16], [200, 16, 1], [16, 200, 2], [1, 200, 16], [9, 7, 5], [4, 3, 8], [19, 300, 11], [5, 513, 2], [3, 2, 3], [13, 1, 21]] as const) {
+      // Layouts: A row-major or transposed (rsA = 1), B row-major, transposed, or every other column.
+      for (const [rsA, csA] of [[kk, 1], [1, m]]) {
+        for (const [rsB, csB] of [[n, 1], [1, kk], [2 * n, 2]]) {
+          const aBytes = m * kk * 4, bBytes = kk * 2 * n * 4, cBytes = (m * n + 2 * GUARD) * 4;
+          const pa = rt.temp(aBytes), pb = rt.temp(bBytes), c1 = rt.temp(cBytes), c2 = rt.temp(cBytes);
+          let f = rt.arrays().float32;
+          f.set(values(m * kk, g), pa >> 2);
+          f.set(values(kk * 2 * n, g), pb >> 2);
+          f.fill(-7, c1 >> 2, (c1 + cBytes) >> 2);
+          f.fill(-7, c2 >> 2, (c2 + cBytes) >> 2);
+          const scratch = rt.gemmScratchPtr(1);
+          k.gemmF32(m, n, kk, pa, rsA, csA, pb, rsB, csB, c1 + GUARD * 4, n, scratch);
+          k.gemmSmallF32(m, n, kk, pa, rsA, csA, pb, rsB, csB, c2 + GUARD * 4, n, scratch);
+          f = rt.arrays().float32;
+          const packed = f.slice(c1 >> 2, (c1 + cBytes) >> 2), small = f.slice(c2 >> 2, (c2 + cBytes) >> 2);
+          const what = `${m}×${kk}·${kk}×${n}, A strides ${rsA},${csA}, B strides ${rsB},${csB}`;
+          for (let i = 0; i < GUARD; i++) {
+            assert.equal(small[i], -7, `${what}: wrote before C`);
+            assert.equal(small[GUARD + m * n + i], -7, `${what}: wrote after C`);
+          }
+          assert.ok(sameBits(packed, small), `${what}: the small kernel differs from gemmF32`);
+          // And both are the product (checked against float64).
+          const A: Getter = (_b, i, p) => f[(pa >> 2) + i * rsA + p * csA]!;
+          const B: Getter = (_b, p, j) => f[(pb >> 2) + p * rsB + j * csB]!;
+          checkProduct(small.subarray(GUARD, GUARD + m * n), A, B, 1, m, kk, n, what);
+          for (const [p, bytes] of [[pa, aBytes], [pb, bBytes], [c1, cBytes], [c2, cBytes]] as const) rt.release(p, bytes);
+          cases++;
+        }
+      }
+    }
+    assert.equal(cases, 60);
+  });
+
+  test(`gemm ${v}: linear on small products (one kernel call: product, bias, activation) equals matmul, add and the activation bit for bit`, () => {
+    const g = new Generator(19);
+    const acts: (LinearActivation | null)[] = [null, "relu", "tanh", "sigmoid"];
+    const act = (a: LinearActivation | null, y: Tensor): Tensor => (a === null ? y : a === "relu" ? relu(y) : a === "tanh" ? tanh(y) : sigmoid(y));
+    on(name, 1, () => {
+      // [m, k, n]: the rows path (n ≥ 4, with a 1–7 column tail), the columns path (n < 4), k over a 256-deep block.
+      for (const [m, k, n] of [[200, 2, 16], [200, 16, 16], [200, 16, 1], [7, 5, 3], [9, 300, 12], [3, 270, 2]] as const) {
+        const x = tensor(values(m * k, g), { shape: [m, k] }), w = tensor(values(n * k, g), { shape: [n, k] });
+        const xt = transpose(tensor(values(k * m, g), { shape: [k, m] })); // a transposed input
+        const wide = tensor(values(2 * n, g), { shape: [2 * n] });
+        const bStrided = wide.slice(0, 1, 2 * n, 2); // a bias with element stride 2
+        for (const a of acts) {
+          for (const [xi, b, what] of [[x, wide.slice(0, 0, n), "bias"], [xt, bStrided, "xᵀ, strided bias"], [x, null, "no bias"]] as const) {
+            const got = linear(xi, w, b, a).toFlatArray() as ArrayLike<number>;
+            const mm = matmul(xi, transpose(w));
+            const want = act(a, b === null ? mm : add(mm, b)).toFlatArray() as ArrayLike<number>;
+            assert.ok(sameBits(got, want), `${m}×${k}·${n}×${k}ᵀ ${what} ${a ?? "none"}: linear differs from the composite`);
+          }
+        }
+      }
+    });
+  });
+
   test(`gemm ${v}: 1 and 2 threads give the same bits (1024-wide, MLP, transposed and batched shapes)`, () => {
     const g = new Generator(15);
     const cases: { shapes: number[][]; f: (a: Tensor, b: Tensor) => Tensor }[] = [
@@ -155,6 +252,9 @@ for (const v of VARIANTS) {
       { shapes: [[128, 784], [128, 256]], f: (a, b) => a.T.matmul(b) },
       { shapes: [[5, 300], [300, 2100]], f: (a, b) => a.matmul(b) },
       { shapes: [[2, 129, 257], [2, 257, 65]], f: (a, b) => a.matmul(b) },
+      // Fewer than 4 columns: the small kernel at any size (never threaded).
+      { shapes: [[3000, 64], [64, 2]], f: (a, b) => a.matmul(b) },
+      { shapes: [[200, 16], [1, 16]], f: (a, b) => a.matmul(b.T) },
     ];
     for (const c of cases) {
       const data = c.shapes.map((s) => values(s.reduce((x, y) => x * y, 1), g));

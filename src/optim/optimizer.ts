@@ -15,7 +15,7 @@ import { enableGrad, noGrad } from "../autograd/grad-mode.js";
 import { bumpVersion } from "../autograd/version.js";
 import type { OptimizerRule } from "../backend/backend.js";
 import { GradError, ValueError, fmtShape } from "../errors.js";
-import { isContiguous } from "../shape.js";
+import { isContiguous, shapesEqual } from "../shape.js";
 import { Tensor } from "../tensor.js";
 
 /** A value of per-parameter optimizer state: tensors (moments, buffers), numbers (step counts) or lists of them. */
@@ -190,7 +190,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       for (const group of this.paramGroups) {
         for (const p of group.params) {
           if (p.grad === null) continue;
-          if (p.grad.shape.join() !== p.shape.join()) {
+          if (!shapesEqual(p.grad.shape, p.shape)) {
             throw new GradError(`${this.name}.step: the gradient of a parameter has shape ${fmtShape(p.grad.shape)}, but the parameter has shape ${fmtShape(p.shape)}.`);
           }
           if (this.fusedStep(p, p.grad, group)) continue;

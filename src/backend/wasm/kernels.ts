@@ -24,7 +24,10 @@ const TS = (): Kernels<ts.TsStorage> => (tsKernels ??= new ts.TsBackend().kernel
 const JOB_OPTIM = 8, JOB_GEMM_PACK_B = 6, JOB_GEMM_BLOCK = 7, JOB_UNARY = 1, JOB_BINARY = 2, JOB_WHERE = 3, JOB_REDUCE = 4, JOB_REDUCE_PARTIAL = 5;
 /** Elements below which element-wise kernels and reductions stay on one thread. */
 const ELEMENTWISE_MIN = 65536;
-/** Multiply-adds (m·n·k) below which a matmul stays on one thread. */
+/**
+ * Multiply-adds (m·n·k) below which a matmul stays on one thread and runs the unpacked small-matrix kernel
+ * (assembly/gemm-small.ts: faster than packing up to about 64³, measured; the same bits).
+ */
 const GEMM_MIN = 1 << 18;
 /** Multiply-adds a threaded matmul's part should have at least (about 0.05 ms). */
 const GEMM_PART = 1 << 21;
@@ -271,7 +274,9 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
     const batch = a.shape.slice(0, nd - 2);
     const res = rt.alloc(out, sizeOf(batch) * M * N);
     if (res.size === 0) return res;
-    const t = K === 0 ? 1 : rt.threadsFor(M * N * K, GEMM_MIN);
+    // Small products (or fewer than 4 columns) take the unpacked kernel on one thread: the same bits.
+    const small = M * N * K < GEMM_MIN || N < 4;
+    const t = small || K === 0 ? 1 : rt.threadsFor(M * N * K, GEMM_MIN);
     const scratch = rt.gemmScratchPtr(t === 1 ? 1 : rt.threadSlots);
     const ao = batchOffsets(a, batch), bo = batchOffsets(b, batch);
     const pa = rt.addr(a) - a.offset * 4, pb = rt.addr(b) - b.offset * 4;
@@ -279,7 +284,8 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
     const [rsB, csB] = [b.strides[nd - 2]!, b.strides[nd - 1]!];
     for (let i = 0; i < ao.length; i++) {
       const c = res.ptr + i * M * N * 4;
-      if (t === 1) k.gemmF32(M, N, K, pa + ao[i]! * 4, rsA, csA, pb + bo[i]! * 4, rsB, csB, c, N, scratch);
+      if (small) k.gemmSmallF32(M, N, K, pa + ao[i]! * 4, rsA, csA, pb + bo[i]! * 4, rsB, csB, c, N, scratch);
+      else if (t === 1) k.gemmF32(M, N, K, pa + ao[i]! * 4, rsA, csA, pb + bo[i]! * 4, rsB, csB, c, N, scratch);
       else gemmThreaded(M, N, K, pa + ao[i]! * 4, rsA, csA, pb + bo[i]! * 4, rsB, csB, c, scratch, t);
     }
     return res;
@@ -295,6 +301,13 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
       return fromTs(rt, TS().linear(toTs(rt, x), toTs(rt, w), bias && toTs(rt, bias), act, out));
     }
     const N = w.shape[0]!, K = w.shape[1]!, M = x.shape[0]!;
+    if (K > 0 && M > 0 && N > 0 && (M * N * K < GEMM_MIN || N < 4)) {
+      // Small (matmul's unpacked kernel): the product, the bias and the activation in one call, the same bits.
+      const res = rt.alloc(out, M * N);
+      k.linearSmallF32(M, N, K, rt.addr(x), x.strides[0]!, x.strides[1]!, rt.addr(w), w.strides[1]!, w.strides[0]!, res.ptr, rt.gemmScratchPtr(1),
+        bias === null ? 0 : rt.addr(bias), bias === null ? 0 : bias.strides[0]!, act === null ? -1 : UNARY_CODE[act]);
+      return res;
+    }
     const res = matmul(x, { storage: w.storage, shape: [K, N], strides: [w.strides[1]!, w.strides[0]!], offset: w.offset }, out);
     if (res.size === 0) return res;
     if (bias !== null) binaryGrid(BINARY_CODE.add, res.ptr, N, 1, rt.addr(bias), 0, bias.strides[0]!, res.ptr, M, N);

@@ -26,6 +26,12 @@ export interface KernelExports {
   gemmScratchBytes(): number;
   gemmBlockN(): number;
   gemmF32(m: number, n: number, k: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, c: number, ldc: number, scratch: number): void;
+  /** gemmF32 without packing, for small products (assembly/gemm-small.ts); the same bits; one thread. */
+  gemmSmallF32(m: number, n: number, k: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, c: number, ldc: number, scratch: number): void;
+  /** Bytes of scratch gemmSmallF32 needs (at most gemmScratchBytes()). */
+  gemmSmallScratchBytes(): number;
+  /** act(A·B + bias) for a small product (gemmSmallF32, binaryF32 add, unaryF32 act in one call); bias 0: none, act < 0: none. */
+  linearSmallF32(m: number, n: number, k: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, c: number, scratch: number, bias: number, bs: number, act: number): void;
   unaryF32(op: number, x: number, out: number, n: number): void;
   binaryF32(op: number, a: number, ar: number, ac: number, b: number, br: number, bc: number, out: number, rows: number, cols: number): void;
   where32(cond: number, cr: number, cc: number, a: number, ar: number, ac: number, b: number, br: number, bc: number, out: number, rows: number, cols: number): void;
