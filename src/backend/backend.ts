@@ -10,7 +10,8 @@
  *   `offset + Σ ik·strides[k]`. Strides may be 0 (broadcast) or negative (flip).
  * - Every kernel writes a fresh, contiguous (row-major) storage and returns it, except the in-place kernels
  *   `assign` (used by in-place tensor methods such as `copy_`) and the optional `optimizerStep` (a fused
- *   optimizer update of a parameter and its state tensors).
+ *   optimizer update of a parameter and its state tensors). The optional loss kernels (`bceLoss`,
+ *   `crossEntropyLoss` and their backward passes) may return null: the inputs are outside their domain.
  * - `read` is synchronous where the backend can be (TS, WASM); an async-only backend (WebGPU) throws a
  *   clear error there and implements `readAsync`.
  * - `dispose` is optional: garbage-collected backends (TS) have nothing to free.
@@ -72,6 +73,19 @@ export type OptimizerRule =
   | { kind: "adagrad"; lr: number; lrDecay: number; eps: number; weightDecay: number; maximize: boolean; step: number }
   | { kind: "adadelta"; lr: number; rho: number; eps: number; weightDecay: number; maximize: boolean };
 
+/** How a loss kernel combines its per-element (per-sample) losses: as they are, summed, or averaged. */
+export type LossReduction = "none" | "sum" | "mean";
+
+/**
+ * Class-index cross-entropy from logits for the `crossEntropyLoss` kernels: `weight` is one float per class
+ * ([C]) or null; a target equal to `ignoreIndex` adds nothing (and nothing to the weighted mean's divisor).
+ */
+export interface CrossEntropyArgs<S extends Storage = Storage> {
+  weight: View<S> | null;
+  ignoreIndex: number;
+  reduction: LossReduction;
+}
+
 /**
  * Every kernel a backend must provide. Typed as an interface so that a backend missing one is a compile
  * error, not a runtime "kernel not found".
@@ -110,6 +124,40 @@ export interface Kernels<S extends Storage = Storage> {
    * finds unsuitable: another dtype or layout) takes the composite path: the pure update's ops, then `copy_`.
    */
   optimizerStep?(rule: OptimizerRule, param: View<S>, grad: View<S>, states: readonly View<S>[]): void;
+  /**
+   * Optional: binary cross-entropy on probabilities, `ℓᵢ = −[yᵢ log xᵢ + (1 − yᵢ) log(1 − xᵢ)]`, for x and y
+   * of one float dtype and shape, reduced by `reduction` ("mean": `Σℓ / n`; the result then has one element).
+   * Its domain is the inputs where no log reaches PyTorch's clamp at −100: every xᵢ in [1e-40, 1) and every
+   * yᵢ in [0, 1]. Anything else (NaN included) returns null, having computed nothing, and the caller takes
+   * the composite path (which clamps, or reports the bad value). Each operation is the composite's, rounded
+   * to the dtype in the same order (`1 − x`, `1 − y`, both logs, the products, their sum, the negation; the
+   * sum over elements as the `reduce` kernel sums; the mean divides by n rounded to the dtype), so the result
+   * equals `neg(add(mul(y, log x), mul(1 − y, log(1 − x))))` then `sum`/`mean` bit for bit.
+   */
+  bceLoss?(input: View<S>, target: View<S>, reduction: LossReduction): S | null;
+  /**
+   * Optional: the gradient of `bceLoss` with respect to the input, for inputs in its domain:
+   * `gᵢ·(1 − yᵢ)/(1 − xᵢ) − gᵢ·yᵢ/xᵢ` computed as the composite's backward, `(−g·y)/x − (−g·(1 − y))/(1 − x)`,
+   * each step rounded to the dtype; `grad` is the upstream gradient, of the input's shape for "none" and of
+   * one element otherwise ("mean" first divides it by n rounded to the dtype). Returns the input's shape.
+   */
+  bceLossBackward?(input: View<S>, target: View<S>, grad: View<S>, reduction: LossReduction): S;
+  /**
+   * Optional: softmax cross-entropy from logits `x` [N, C] (float) with int32 class targets `t` [N]:
+   * `ℓᵢ = −w[tᵢ] · logSoftmax(xᵢ)[tᵢ]` (0 where tᵢ = ignoreIndex; w = 1 without weights), "mean" dividing
+   * `Σℓ` by `Σ w[tᵢ]` over the targets kept. logSoftmax is the composite's: `(x − max) − log Σ exp(x − max)`,
+   * the sums as the `reduce` kernel sums, so the result equals the composite ops bit for bit. Its domain:
+   * every logit finite, every target in [0, C) or equal to ignoreIndex, C below 65536; outside it, returns null.
+   * Returns [N] for "none", one element otherwise.
+   */
+  crossEntropyLoss?(input: View<S>, target: View<S>, args: CrossEntropyArgs<S>): S | null;
+  /**
+   * Optional: the gradient of `crossEntropyLoss` with respect to the logits, `gᵢ·w[tᵢ]·(softmax(xᵢ) − onehot(tᵢ))`,
+   * computed as the composite's backward: with `pᵢ = −gᵢ·w[tᵢ]` (g divided by `Σ w` first for "mean"),
+   * `[c = tᵢ]·pᵢ + ((−pᵢ)/Sᵢ)·eᵢc` where `eᵢc = exp(xᵢc − maxᵢ)`, `Sᵢ = Σ_c eᵢc` (each step rounded), so the
+   * same bits. `grad` has shape [N] for "none", one element otherwise. Returns [N, C].
+   */
+  crossEntropyLossBackward?(input: View<S>, target: View<S>, grad: View<S>, args: CrossEntropyArgs<S>): S;
 }
 
 export interface Backend<S extends Storage = Storage> {

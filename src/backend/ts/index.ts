@@ -9,6 +9,7 @@ import { sizeOf } from "../../shape.js";
 import { assign, binary, copy, unary, where } from "./elementwise.js";
 import { cat, gather, scatterAdd } from "./indexing.js";
 import { linear } from "./linear.js";
+import { bceLoss, bceLossBackward, crossEntropyLoss, crossEntropyLossBackward } from "./losses.js";
 import { matmul } from "./matmul.js";
 import { optimizerStep } from "./optim.js";
 import { reduce } from "./reduce.js";
@@ -39,5 +40,8 @@ export class TsBackend implements Backend<TsStorage> {
     // The garbage collector owns typed arrays.
   }
 
-  readonly kernels = { unary, binary, where, reduce, matmul, linear, copy, gather, scatterAdd, cat, assign, optimizerStep };
+  readonly kernels = {
+    unary, binary, where, reduce, matmul, linear, copy, gather, scatterAdd, cat, assign, optimizerStep,
+    bceLoss, bceLossBackward, crossEntropyLoss, crossEntropyLossBackward,
+  };
 }

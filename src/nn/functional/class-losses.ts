@@ -8,13 +8,16 @@ import { isFloat } from "../../dtype.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../../errors.js";
 import { shapesEqual } from "../../shape.js";
 import { Tensor } from "../../tensor.js";
-import { add, cast, mul, ne, neg, where } from "../../ops/elementwise.js";
-import { gather, reshape, squeeze, unsqueeze } from "../../ops/movement.js";
+import { isGradEnabled } from "../../autograd/grad-mode.js";
+import { record } from "../../autograd/node.js";
+import { add, cast, div, mul, ne, neg, sub, where } from "../../ops/elementwise.js";
+import { expand, gather, reshape, scatterAdd, squeeze, unsqueeze } from "../../ops/movement.js";
 import { mean, sum } from "../../ops/reduce.js";
-import { logSoftmax } from "../../ops/activations.js";
+import { logSoftmax, softmax } from "../../ops/activations.js";
+import { zeros } from "../../ops/creation.js";
 import {
   alongClassDim, checkClassIndices, checkClassWeight, checkFloat, checkNumber, checkReduction, scanValues, weightedMean,
-  type ReductionOptions,
+  type Reduction, type ReductionOptions,
 } from "./loss-checks.js";
 
 export interface NLLLossOptions extends ReductionOptions {
@@ -42,7 +45,9 @@ function batched(loss: string, input: Tensor): { x: Tensor; unbatched: boolean }
 const indexShape = (x: Tensor): number[] => x.shape.filter((_, i) => i !== 1);
 
 /** Checks int32 class-index targets (dtype, shape, values) and returns them batched like the input. */
-function indexTarget(loss: string, input: Tensor, target: Tensor, unbatched: boolean, numClasses: number, ignoreIndex: number | null): Tensor {
+function indexTarget(
+  loss: string, input: Tensor, target: Tensor, unbatched: boolean, numClasses: number, ignoreIndex: number | null, checkValues = true,
+): Tensor {
   if (!(target instanceof Tensor)) throw new ValueError(`${loss}: target must be a Tensor, got ${typeof target}.`);
   const want = unbatched ? [] : indexShape(input);
   if (isFloat(target.dtype)) {
@@ -66,7 +71,7 @@ function indexTarget(loss: string, input: Tensor, target: Tensor, unbatched: boo
           : ""),
     );
   }
-  checkClassIndices(loss, target, numClasses, ignoreIndex);
+  if (checkValues) checkClassIndices(loss, target, numClasses, ignoreIndex);
   return unbatched ? reshape(target, [1]) : target;
 }
 
@@ -135,9 +140,43 @@ export function crossEntropy(
   if (target instanceof Tensor && isFloat(target.dtype) && shapesEqual(target.shape, input.shape)) {
     return probabilityLoss(x, unbatched ? unsqueeze(target, 0) : target, weight, labelSmoothing, reduction, unbatched, input);
   }
+  if (labelSmoothing === 0 && x.ndim === 2) {
+    // The fused kernel checks the logits and labels itself (no host read); null sends us to the checks below.
+    const fused = crossEntropyFused(x, indexTarget(name, input, target, unbatched, numClasses, ignoreIndex, false), weight, ignoreIndex, reduction);
+    if (fused) return reduction === "none" && unbatched ? reshape(fused, []) : fused;
+  }
   const t = indexTarget(name, input, target, unbatched, numClasses, ignoreIndex);
   scanValues(name, input, "input");
   return indexLoss(logSoftmax(x, 1), t, weight, ignoreIndex, labelSmoothing, reduction, unbatched);
+}
+
+/**
+ * Cross-entropy of [N, C] logits with int32 targets [N] through the backend's fused `crossEntropyLoss` kernel:
+ * one kernel call forward, one (`crossEntropyLossBackward`) backward, the same bits as logSoftmax then
+ * indexLoss. Null where the backend lacks the kernels or the inputs are outside its domain (a logit not
+ * finite, a label out of range): the caller then checks the values and takes the composite path. Under
+ * createGraph the backward is built from differentiable ops, `g·w[t]·(onehot(t) − softmax(x))`.
+ */
+function crossEntropyFused(x: Tensor, t: Tensor, weight: Tensor | null, ignoreIndex: number, reduction: Reduction): Tensor | null {
+  const k = x.backend.kernels;
+  if (!k.crossEntropyLoss || !k.crossEntropyLossBackward || t.backend !== x.backend) return null;
+  if (weight && (weight.dtype !== x.dtype || weight.backend !== x.backend)) return null;
+  const args = { weight, ignoreIndex, reduction };
+  const s = k.crossEntropyLoss(x, t, args);
+  if (s === null) return null;
+  const out = Tensor._fromStorage(s, reduction === "none" ? [x.shape[0]!] : [], x.dtype, x.backend);
+  return record(out, "crossEntropy", [x], (g) => {
+    if (!isGradEnabled()) return [Tensor._fromStorage(k.crossEntropyLossBackward!(x, t, g, args), x.shape, x.dtype, x.backend)];
+    // createGraph: the gradient from differentiable ops, pᵢ·(onehot(tᵢ) − softmax(xᵢ)) with pᵢ = −gᵢ·wᵢ.
+    const keep = ne(t, ignoreIndex);
+    const safeT = where(keep, t, 0);
+    let w = cast(keep, x.dtype);
+    if (weight) w = mul(w, gather(weight, 0, safeT));
+    const gl = reduction === "mean" ? div(g, sum(w)) : reduction === "sum" ? expand(g, w.shape) : g;
+    const p = unsqueeze(mul(neg(gl), w), 1);
+    const picked = scatterAdd(zeros(x.shape, { dtype: x.dtype }), 1, unsqueeze(safeT, 1), p);
+    return [sub(picked, mul(softmax(x, 1), p))];
+  });
 }
 
 /** crossEntropy with class-probability targets (same shape as the logits). */

@@ -3,13 +3,14 @@
  * stable form), and the Kullback–Leibler divergence. Composed from element-wise ops; no fused primitive is
  * needed, because the stable forms below never evaluate log(0) or exp of a large number.
  */
-import { noGrad } from "../../autograd/grad-mode.js";
+import { isGradEnabled, noGrad } from "../../autograd/grad-mode.js";
 import { record } from "../../autograd/node.js";
 import type { TypedArray } from "../../dtype.js";
 import { Tensor } from "../../tensor.js";
 import { add, div, eq, gt, log, mul, neg, sub, where, exp, clamp } from "../../ops/elementwise.js";
 import { softplus } from "../../ops/activations.js";
 import { sum } from "../../ops/reduce.js";
+import { expand } from "../../ops/movement.js";
 import {
   checkBroadcastWeight, checkFloat, checkFloatTarget, checkReduction, checkSameShape, reduce, scanValues,
   type Reduction, type ReductionOptions,
@@ -41,6 +42,12 @@ function clampFree(v: TypedArray): boolean {
   return true;
 }
 
+/** The composite backward of BCE's per-element loss `−g·y/x + g·(1 − y)/(1 − x)`, written with differentiable ops. */
+const bceGrad = (g: Tensor, x: Tensor, y: Tensor, oneMinusX: Tensor, oneMinusY: Tensor): Tensor => {
+  const a = neg(g);
+  return sub(div(mul(a, y), x), div(mul(a, oneMinusY), oneMinusX));
+};
+
 /**
  * BCE's per-element loss `−[y log x + (1 − y) log(1 − x)]` as one graph node, for inputs where no log is
  * clamped and a target without gradient. The forward runs the composite's kernels (the clamps are no-ops
@@ -53,9 +60,28 @@ function bcePerElement(x: Tensor, y: Tensor): Tensor {
     const oneMinusX = sub(1, x), oneMinusY = sub(1, y);
     return { per: neg(add(mul(y, log(x)), mul(oneMinusY, log(oneMinusX)))), oneMinusX, oneMinusY };
   });
-  return record(per, "binaryCrossEntropy", [x], (g) => {
-    const a = neg(g);
-    return [sub(div(mul(a, y), x), div(mul(a, oneMinusY), oneMinusX))];
+  return record(per, "binaryCrossEntropy", [x], (g) => [bceGrad(g, x, y, oneMinusX, oneMinusY)]);
+}
+
+/**
+ * BCE (no weight, or "none" for a weight applied after) through the backend's fused `bceLoss` kernel: one
+ * kernel call forward and one (`bceLossBackward`) backward, the same bits as bcePerElement then sum/mean.
+ * Null where the backend lacks the kernels or the inputs are outside its domain (a log would be clamped, a
+ * value is NaN or out of range): the caller then checks the values and takes the composite path. Under
+ * createGraph the backward is the composite's ops, so it can be differentiated again.
+ */
+function bceFused(x: Tensor, y: Tensor, reduction: Reduction): Tensor | null {
+  const k = x.backend.kernels;
+  if (!k.bceLoss || !k.bceLossBackward || y.backend !== x.backend) return null;
+  const s = k.bceLoss(x, y, reduction);
+  if (s === null) return null;
+  const out = Tensor._fromStorage(s, reduction === "none" ? x.shape : [], x.dtype, x.backend);
+  const n = x.size;
+  return record(out, "binaryCrossEntropy", [x], (g) => {
+    if (!isGradEnabled()) return [Tensor._fromStorage(k.bceLossBackward!(x, y, g, reduction), x.shape, x.dtype, x.backend)];
+    // createGraph: the composite backward (mean's division, sum's expansion, then BCE's), differentiable.
+    const gPer = reduction === "none" ? g : expand(reduction === "mean" ? div(g, n) : g, x.shape);
+    return [bceGrad(gPer, x, y, sub(1, x), sub(1, y))];
   });
 }
 
@@ -76,6 +102,12 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, { weight = nul
   checkFloatTarget(name, target, "probabilities");
   checkSameShape(name, input, target);
   checkBroadcastWeight(name, "weight", weight, input.shape);
+  const fast = !target.requiresGrad && target.dtype === input.dtype;
+  if (fast) {
+    // The fused kernel checks the values itself (no host read); null sends us to the checks below.
+    const fused = bceFused(input, target, weight ? "none" : reduction);
+    if (fused) return weight ? reduce(name, mul(fused, weight), reduction) : fused;
+  }
   const values = scanValues(name, input, "input", {
     range: [0, 1],
     rangeHint: "binaryCrossEntropy takes probabilities: apply sigmoid() first, or better, pass the raw scores to binaryCrossEntropyWithLogits.",
@@ -83,7 +115,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, { weight = nul
   });
   scanValues(name, target, "target", { range: [0, 1], rangeHint: "Targets are probabilities (usually the labels 0 and 1)." });
   let per =
-    !target.requiresGrad && target.dtype === input.dtype && clampFree(values)
+    fast && clampFree(values)
       ? bcePerElement(input, target)
       : neg(add(mul(target, clampedLog(input)), mul(sub(1, target), clampedLog(sub(1, input)))));
   if (weight) per = mul(per, weight);
