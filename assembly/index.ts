@@ -11,6 +11,7 @@ export { unaryF32, binaryF32, where32 } from "./elementwise";
 export { reduceF32, reducePartial, reduceCombine } from "./reduce";
 export { stridedCopy, convert } from "./copy";
 export { optimStep } from "./optim";
+export { bceF32, bceGradF32, ceWeightsF32, ceF32, ceGradF32 } from "./losses";
 export { runPart } from "./parallel";
 
 /** First byte the TS-side allocator may use (after the module's static data). */

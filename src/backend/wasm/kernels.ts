@@ -5,7 +5,7 @@
  */
 import type { DType } from "../../dtype.js";
 import { contiguousStrides, isContiguous, sizeOf } from "../../shape.js";
-import type { BinaryOp, Kernels, LinearActivation, OptimizerRule, ReduceOp, UnaryOp } from "../backend.js";
+import type { BinaryOp, CrossEntropyArgs, Kernels, LinearActivation, LossReduction, OptimizerRule, ReduceOp, UnaryOp } from "../backend.js";
 import * as ts from "../ts/index.js";
 import { isSliceIndex, sliceIndices } from "../ts/indexing.js";
 import { checkOptimizerStep, optimizerConstants, OPTIM_MAX_CONSTANTS } from "../ts/optim.js";
@@ -447,5 +447,139 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
     rt.parallel([JOB_OPTIM, code, flags, isF64, n, chunk, p, g, s0, s1, s2, optimHyper], Math.ceil(n / chunk), t);
   }
 
-  return { unary, binary, where, reduce, matmul, linear, copy, gather, scatterAdd, cat, assign, optimizerStep };
+  /** Σ of n contiguous float32 at `ptr`, as the reduce kernel sums them (reduceBlock: the same bits). */
+  function sumOf(ptr: number, n: number): number {
+    const at = rt.temp(4);
+    reduceBlock("sum", ptr, 1, n, 1, at);
+    const s = rt.arrays().float32[at >> 2]!;
+    rt.release(at, 4);
+    return s;
+  }
+
+  /** A one-element float32 storage holding v. */
+  function scalarStorage(v: number): WasmStorage {
+    const res = rt.alloc("float32", 1);
+    rt.arrays().float32[res.ptr >> 2] = v;
+    return res;
+  }
+
+  /** Per-element losses at `per` (n floats, a fresh storage) reduced as asked; `divisor` for "mean". */
+  function lossReduced(per: WasmStorage, n: number, reduction: LossReduction, divisor: () => number): WasmStorage {
+    if (reduction === "none") return per;
+    const s = sumOf(per.ptr, n);
+    rt.dispose(per);
+    return scalarStorage(reduction === "sum" ? s : Math.fround(s / divisor()));
+  }
+
+  /** Releases the temporary copies rt.contiguous made. */
+  const releaseAll = (...xs: { ptr: number; free: number }[]): void => {
+    for (const x of xs) if (x.free) rt.release(x.ptr, x.free);
+  };
+
+  /**
+   * Fused binary cross-entropy (assembly/losses.ts bceF32: the composite's vector maths), its sum through
+   * the reduce path and the mean's division rounded once: the composite's bits. float64 and empty inputs
+   * take the TS reference kernel.
+   */
+  function bceLoss(input: WasmView, target: WasmView, reduction: LossReduction): WasmStorage | null {
+    const n = sizeOf(input.shape);
+    if (!isF32(input) || !isF32(target) || n === 0) {
+      const s = TS().bceLoss!(toTs(rt, input), toTs(rt, target), reduction);
+      return s && fromTs(rt, s);
+    }
+    const x = rt.contiguous(input), y = rt.contiguous(target);
+    const per = rt.alloc("float32", n);
+    const ok = k.bceF32(x.ptr, y.ptr, n, per.ptr);
+    releaseAll(x, y);
+    if (!ok) {
+      rt.dispose(per);
+      return null;
+    }
+    return lossReduced(per, n, reduction, () => Math.fround(n));
+  }
+
+  function bceLossBackward(input: WasmView, target: WasmView, grad: WasmView, reduction: LossReduction): WasmStorage {
+    const n = sizeOf(input.shape);
+    if (!isF32(input) || !isF32(target) || !isF32(grad) || n === 0) {
+      return fromTs(rt, TS().bceLossBackward!(toTs(rt, input), toTs(rt, target), toTs(rt, grad), reduction));
+    }
+    const x = rt.contiguous(input), y = rt.contiguous(target);
+    const g = reduction === "none" ? rt.contiguous(grad) : { ptr: 0, free: 0 };
+    let gv = 0;
+    if (reduction !== "none") {
+      gv = rt.arrays().float32[rt.addr(grad) >> 2]!;
+      if (reduction === "mean") gv = Math.fround(gv / Math.fround(n));
+    }
+    const res = rt.alloc("float32", n);
+    k.bceGradF32(x.ptr, y.ptr, g.ptr, gv, n, res.ptr);
+    releaseAll(x, y, g);
+    return res;
+  }
+
+  /** The TS reference kernel's cross-entropy arguments (host copies). */
+  const tsArgs = (args: CrossEntropyArgs<WasmStorage>): CrossEntropyArgs<ts.TsStorage> =>
+    ({ ...args, weight: args.weight && toTs(rt, args.weight) });
+
+  /** Whether the cross-entropy kernels run natively (float32 logits and weights, int32 targets, 1 ≤ C < 65536). */
+  const ceNative = (input: WasmView, target: WasmView, args: CrossEntropyArgs<WasmStorage>): boolean =>
+    isF32(input) && target.storage.dtype === "int32" && (args.weight === null || isF32(args.weight)) &&
+    input.shape[0]! > 0 && input.shape[1]! >= 1 && input.shape[1]! < 65536;
+
+  /**
+   * Fused softmax cross-entropy (assembly/losses.ts ceF32: the composite logSoftmax's vector maths and row
+   * sums), its sums through the reduce path: the composite's bits. Other dtypes take the TS reference kernel.
+   */
+  function crossEntropyLoss(input: WasmView, target: WasmView, args: CrossEntropyArgs<WasmStorage>): WasmStorage | null {
+    if (!ceNative(input, target, args)) {
+      const s = TS().crossEntropyLoss!(toTs(rt, input), toTs(rt, target), tsArgs(args));
+      return s && fromTs(rt, s);
+    }
+    const [n, c] = input.shape as [number, number];
+    const x = rt.contiguous(input), t = rt.contiguous(target);
+    const w = args.weight ? rt.contiguous(args.weight) : { ptr: 0, free: 0 };
+    const per = rt.alloc("float32", n);
+    const wvBytes = n * 4, scratchBytes = (c + 4) * 4;
+    const wv = rt.temp(wvBytes), scratch = rt.temp(scratchBytes);
+    const ok = k.ceF32(x.ptr, n, c, t.ptr, w.ptr, args.ignoreIndex, per.ptr, wv, scratch);
+    releaseAll(x, t, w);
+    rt.release(scratch, scratchBytes);
+    if (!ok) {
+      rt.release(wv, wvBytes);
+      rt.dispose(per);
+      return null;
+    }
+    const res = lossReduced(per, n, args.reduction, () => sumOf(wv, n));
+    rt.release(wv, wvBytes);
+    return res;
+  }
+
+  function crossEntropyLossBackward(input: WasmView, target: WasmView, grad: WasmView, args: CrossEntropyArgs<WasmStorage>): WasmStorage {
+    if (!ceNative(input, target, args) || !isF32(grad)) {
+      return fromTs(rt, TS().crossEntropyLossBackward!(toTs(rt, input), toTs(rt, target), toTs(rt, grad), tsArgs(args)));
+    }
+    const [n, c] = input.shape as [number, number];
+    const x = rt.contiguous(input), t = rt.contiguous(target);
+    const w = args.weight ? rt.contiguous(args.weight) : { ptr: 0, free: 0 };
+    const wvBytes = n * 4, scratchBytes = (c + 4) * 4;
+    const wv = rt.temp(wvBytes), scratch = rt.temp(scratchBytes);
+    const ok = k.ceWeightsF32(t.ptr, n, c, w.ptr, args.ignoreIndex, wv);
+    if (!ok) throw new Error("crossEntropyLossBackward: a target lies outside [0, C); the forward kernel would have refused it.");
+    const g = args.reduction === "none" ? rt.contiguous(grad) : { ptr: 0, free: 0 };
+    let gv = 0;
+    if (args.reduction !== "none") {
+      gv = rt.arrays().float32[rt.addr(grad) >> 2]!;
+      if (args.reduction === "mean") gv = Math.fround(gv / sumOf(wv, n));
+    }
+    const res = rt.alloc("float32", n * c);
+    k.ceGradF32(x.ptr, n, c, t.ptr, wv, args.ignoreIndex, g.ptr, gv, res.ptr, scratch);
+    releaseAll(x, t, w, g);
+    rt.release(wv, wvBytes);
+    rt.release(scratch, scratchBytes);
+    return res;
+  }
+
+  return {
+    unary, binary, where, reduce, matmul, linear, copy, gather, scatterAdd, cat, assign, optimizerStep,
+    bceLoss, bceLossBackward, crossEntropyLoss, crossEntropyLossBackward,
+  };
 }

@@ -42,6 +42,16 @@ export interface KernelExports {
   convert(srcType: number, src: number, dstType: number, dst: number, n: number): void;
   optimStep(rule: number, flags: number, f64: number, n: number, p: number, g: number, s0: number, s1: number, s2: number, hyper: number): void;
   runPart(job: number, part: number, thread: number): void;
+  /** Fused losses (assembly/losses.ts): BCE per element; 0 (nothing computed) where an input is outside [1e-40, 1) or a target outside [0, 1]. */
+  bceF32(x: number, y: number, n: number, per: number): number;
+  /** The BCE gradient for upstream g (an address; 0: the scalar gv for every element). */
+  bceGradF32(x: number, y: number, g: number, gv: number, n: number, out: number): void;
+  /** Per-sample cross-entropy weights [t ≠ ignore]·w[t] (w 0: no class weights); 0 where a label is out of range. */
+  ceWeightsF32(t: number, n: number, c: number, w: number, ignore: number, wv: number): number;
+  /** Per-sample softmax cross-entropy of x [n, c] (and the weights wv); 0 where a logit is not finite or a label out of range. */
+  ceF32(x: number, n: number, c: number, t: number, w: number, ignore: number, per: number, wv: number, scratch: number): number;
+  /** The softmax cross-entropy gradient [n, c] for upstream g (an address; 0: the scalar gv). */
+  ceGradF32(x: number, n: number, c: number, t: number, wv: number, ignore: number, g: number, gv: number, out: number, scratch: number): void;
   /** 1 in the relaxed-SIMD build (fused multiply-add in the matmul), 0 in the plain one. */
   gemmFused(): number;
   /** Rows of the matmul micro-kernel's tile (4; 5 in the relaxed-SIMD build). */
