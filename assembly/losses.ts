@@ -150,8 +150,9 @@ export function ceF32(x: usize, n: i32, c: i32, t: usize, w: usize, ignore: i32,
 }
 
 /**
- * The cross-entropy gradient [n, c]: with p = −gl·wv[i] (0 where ignored; gl = g[i], or gv when g = 0),
- * out[i, j] = [j = t]·(0 + p) + ((0 + −p)/S)·e[j], each step as the composite backward rounds it.
+ * The cross-entropy gradient [n, c]: with p = −gl·wv[i] (times 0 where ignored; gl = g[i], or gv when g = 0),
+ * out[i, j] = [j = t]·(0 + p) + ((0 + −p)/S)·e[j] (t read as 0 where ignored), each step as the composite
+ * backward rounds it.
  * wv as ceWeightsF32 (already checked); scratch: c + 4 floats.
  */
 export function ceGradF32(x: usize, n: i32, c: i32, t: usize, wv: usize, ignore: i32, g: usize, gv: f32, out: usize, scratch: usize): void {
@@ -163,7 +164,9 @@ export function ceGradF32(x: usize, n: i32, c: i32, t: usize, wv: usize, ignore:
     const k = load<i32>(t + (<usize>i << 2));
     const keep = k != ignore;
     const gl = g ? load<f32>(g + (<usize>i << 2)) : gv;
-    const p: f32 = keep ? -gl * load<f32>(wv + (<usize>i << 2)) : 0;
+    // The composite's where() passes dy·0 to ignored targets (NaN stays NaN), then scatters into class 0.
+    const pw: f32 = -gl * load<f32>(wv + (<usize>i << 2));
+    const p: f32 = keep ? pw : pw * 0;
     const qs: f32 = (<f32>0 + -p) / load<f32>(s);
     const q = f32x4.splat(qs);
     const c4 = c & ~3;
@@ -175,8 +178,8 @@ export function ceGradF32(x: usize, n: i32, c: i32, t: usize, wv: usize, ignore:
       const b = <usize>j << 2;
       store<f32>(o + b, <f32>0 + qs * load<f32>(scratch + b));
     }
-    if (keep) {
-      const b = <usize>k << 2;
+    {
+      const b = <usize>(keep ? k : 0) << 2;
       store<f32>(o + b, (<f32>0 + p) + qs * load<f32>(scratch + b));
     }
   }

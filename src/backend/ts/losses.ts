@@ -133,10 +133,11 @@ export function crossEntropyLossBackward(input: TsView, target: TsView, grad: Ts
   for (let i = 0; i < n; i++) {
     const keep = t[i] !== args.ignoreIndex;
     const gl = args.reduction === "none" ? g[i]! : scalar;
-    const p = keep ? r(-gl * w[i]!) : 0;
+    // The composite's where() passes dy·0 to ignored targets (NaN stays NaN), then scatters into class 0.
+    const p = keep ? r(-gl * w[i]!) : r(r(-gl * w[i]!) * 0);
     const { s } = softmaxRow(x, i, c, e, r);
     const q = r(r(0 + -p) / s);
-    const at = keep ? t[i]! : -1;
+    const at = keep ? t[i]! : 0;
     for (let j = 0; j < c; j++) out[i * c + j] = r((j === at ? r(0 + p) : 0) + r(q * e[j]!));
   }
   return new TsStorage(out, dtype);
