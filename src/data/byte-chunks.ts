@@ -10,7 +10,7 @@
 import { ValueError } from "../errors.js";
 
 /** Bytes per chunk read from a file and per decompressed chunk. */
-export const CHUNK_BYTES = 1 << 20;
+export const CHUNK_BYTES = 1 << 16;
 
 /** True for gzip data (magic bytes 0x1f 0x8b). */
 export const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;

@@ -13,16 +13,19 @@
  * d.end();
  * ```
  */
-import { checkFileSize, headerLength, parseHeader, readValues, shortFileError, type IdxHeader, type IdxValues } from "./idx-format.js";
+import { checkFileSize, headerLength, newValues, parseHeader, readValues, shortFileError, type IdxHeader, type IdxValues } from "./idx-format.js";
 
 export interface IdxDecoderHandlers {
   onHeader(header: IdxHeader): void;
-  /** `values` (host-endian, a fresh array the handler may keep) are the file's values from flat index `at` on. */
+  /**
+   * `values` (host-endian) are the file's values from flat index `at` on. The array is the decoder's and is
+   * overwritten by the next piece: copy what you keep.
+   */
   onValues(values: IdxValues, at: number): void;
 }
 
 /** Values per piece handed to onValues (1 MiB as uint8, 4 MiB once converted to float32). */
-const PIECE_VALUES = 1 << 20;
+const PIECE_VALUES = 1 << 16;
 
 export class IdxDecoder {
   private head = new Uint8Array(0);
@@ -30,6 +33,8 @@ export class IdxDecoder {
   /** The piece being gathered (pieceValues values, fewer when the file holds fewer) and its bytes so far. */
   private piece = new Uint8Array(0);
   private filled = 0;
+  /** The piece's values, host-endian (for 1-byte types a view of `piece` itself). */
+  private values: IdxValues | null = null;
   /** Flat index of the piece's first value. */
   private at = 0;
   /** Bytes seen in all, header included. */
@@ -53,7 +58,10 @@ export class IdxDecoder {
         if (this.head.length >= 4 && this.head.length === headerLength(this.head, this.source)) {
           this.header = parseHeader(this.head, this.source);
           this.handlers.onHeader(this.header);
-          this.piece = new Uint8Array(Math.min(this.pieceValues, this.header.count) * this.header.width);
+          const n = Math.min(this.pieceValues, this.header.count);
+          this.piece = new Uint8Array(n * this.header.width);
+          const t = this.header.type;
+          this.values = t === "uint8" ? this.piece : t === "int8" ? new Int8Array(this.piece.buffer) : newValues(t, n);
         }
       }
       if (this.header === null) return;
@@ -66,12 +74,14 @@ export class IdxDecoder {
       this.filled += take;
       chunk = chunk.subarray(take);
       if (this.filled === this.piece.length) {
-        this.handlers.onValues(readValues(new DataView(this.piece.buffer), 0, this.filled / w, h.type), this.at);
-        this.at += this.filled / w;
+        const n = this.filled / w;
+        const values = w === 1 ? this.values!.subarray(0, n) : readValues(new DataView(this.piece.buffer), 0, n, h.type, this.values!);
+        this.handlers.onValues(values, this.at);
+        this.at += n;
         this.filled = 0;
-        // The last piece is shorter: resize the buffer to the values that remain.
+        // The last piece is shorter: gather only the values that remain.
         const left = h.count - this.at;
-        if (left > 0 && left < this.pieceValues) this.piece = new Uint8Array(left * w);
+        if (left > 0 && left < this.pieceValues) this.piece = this.piece.subarray(0, left * w);
       }
     }
     // Bytes past the last value are only counted (end() reports them).

@@ -71,15 +71,32 @@ export function checkFileSize(h: IdxHeader, total: number, source: string): void
   }
 }
 
-/** `n` big-endian values of `type` at byte `at` of `view`, as a fresh host-endian array. */
-export function readValues(view: DataView, at: number, n: number, type: IdxType): IdxValues {
+/**
+ * `n` big-endian values of `type` at byte `at` of `view`, host-endian: in `into` (its first n elements,
+ * an array of the type's own kind) when given, else in a fresh array.
+ */
+export function readValues(view: DataView, at: number, n: number, type: IdxType, into?: IdxValues): IdxValues {
+  const a = into !== undefined ? into.subarray(0, n) : newValues(type, n);
   switch (type) {
-    case "uint8": return new Uint8Array(view.buffer, view.byteOffset + at, n).slice();
-    case "int8": return new Int8Array(view.buffer, view.byteOffset + at, n).slice();
-    case "int16": { const a = new Int16Array(n); for (let i = 0; i < n; i++) a[i] = view.getInt16(at + 2 * i, false); return a; }
-    case "int32": { const a = new Int32Array(n); for (let i = 0; i < n; i++) a[i] = view.getInt32(at + 4 * i, false); return a; }
-    case "float32": { const a = new Float32Array(n); for (let i = 0; i < n; i++) a[i] = view.getFloat32(at + 4 * i, false); return a; }
-    case "float64": { const a = new Float64Array(n); for (let i = 0; i < n; i++) a[i] = view.getFloat64(at + 8 * i, false); return a; }
+    case "uint8": (a as Uint8Array).set(new Uint8Array(view.buffer, view.byteOffset + at, n)); break;
+    case "int8": (a as Int8Array).set(new Int8Array(view.buffer, view.byteOffset + at, n)); break;
+    case "int16": for (let i = 0; i < n; i++) a[i] = view.getInt16(at + 2 * i, false); break;
+    case "int32": for (let i = 0; i < n; i++) a[i] = view.getInt32(at + 4 * i, false); break;
+    case "float32": for (let i = 0; i < n; i++) a[i] = view.getFloat32(at + 4 * i, false); break;
+    case "float64": for (let i = 0; i < n; i++) a[i] = view.getFloat64(at + 8 * i, false); break;
+  }
+  return a;
+}
+
+/** A zero-filled array of n values of an IDX type. */
+export function newValues(type: IdxType, n: number): IdxValues {
+  switch (type) {
+    case "uint8": return new Uint8Array(n);
+    case "int8": return new Int8Array(n);
+    case "int16": return new Int16Array(n);
+    case "int32": return new Int32Array(n);
+    case "float32": return new Float32Array(n);
+    case "float64": return new Float64Array(n);
   }
 }
 
@@ -88,11 +105,12 @@ export const idxDType = (t: IdxType): DType => (t === "float32" ? "float32" : t 
 
 /**
  * Values as the storage array of `dtype`, each multiplied by `scale` (in float64, then stored as typed-array
- * assignment stores: 255 · (1/255) is exactly 1 in float32).
+ * assignment stores: 255 · (1/255) is exactly 1 in float32): in `into` (its first n elements, an array of
+ * the dtype's storage type) when given, else in a fresh array.
  */
-export function convertValues(values: IdxValues, dtype: DType, scale: number): TypedArray {
+export function convertValues(values: IdxValues, dtype: DType, scale: number, into?: TypedArray): TypedArray {
   const n = values.length;
-  const out = allocArray(dtype, n);
+  const out = into !== undefined ? into.subarray(0, n) : allocArray(dtype, n);
   if (scale === 1) out.set(values);
   else for (let i = 0; i < n; i++) out[i] = values[i]! * scale;
   return out;

@@ -10,7 +10,7 @@
  * ```
  */
 import { ValueError } from "../errors.js";
-import type { DType } from "../dtype.js";
+import { allocArray, type DType, type TypedArray } from "../dtype.js";
 import { tensor } from "../ops/creation.js";
 import type { Tensor } from "../tensor.js";
 import { byteChunks, isGzip } from "./byte-chunks.js";
@@ -125,12 +125,16 @@ export async function readIdx(source: string | Uint8Array, { dtype, scale = 1 }:
   const name = typeof source === "string" ? source : "readIdx";
   let filler: TensorFiller | null = null;
   let type: DType = "float32";
+  let converted: TypedArray | null = null; // one piece, reused
   const decoder = new IdxDecoder(name, {
     onHeader: (h) => {
       type = dtype ?? idxDType(h.type);
       filler = new TensorFiller(h.shape, type);
     },
-    onValues: (values, at) => filler!.write(at, convertValues(values, type, scale)),
+    onValues: (values, at) => {
+      if (converted === null || converted.length < values.length) converted = allocArray(type, values.length);
+      filler!.write(at, convertValues(values, type, scale, converted));
+    },
   });
   try {
     for await (const chunk of byteChunks(source, { op: "readIdx" })) decoder.push(chunk);
