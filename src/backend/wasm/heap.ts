@@ -3,7 +3,10 @@
  * (the kernels never allocate). Two kinds of block:
  * - small (≤ 64 KiB): rounded up to size classes (16-byte steps up to 256 bytes, then 8 classes per power
  *   of two, so at most 12.5 % waste); a freed block goes on its class's free list and the next request of
- *   that class reuses it — O(1), which matters for the many tiny tensors of small models;
+ *   that class reuses it — O(1), which matters for the many tiny tensors of small models. A class with an
+ *   empty list carves its blocks from a slab (32 blocks, 64 KiB to 1 MiB) that it takes like a large block
+ *   and keeps: small blocks sit together instead of between large ones, where they would stop freed large
+ *   neighbours from merging;
  * - large (> 64 KiB): rounded up to 4 KiB only (≤ 6 % waste, 0.5 % at 800 KB), taken best-fit from the free
  *   ranges and split; a freed block is merged with free neighbours, and a free range that reaches the top
  *   of the heap lowers the top. So a large block freed once serves any later large request that fits —
@@ -26,6 +29,10 @@ export function sizeClass(bytes: number): number {
 export const SMALL_MAX = 65536;
 const LARGE_STEP = 4096;
 const PAGE = 65536;
+/** Blocks per slab of a small class, and the slab size bounds. */
+const SLAB_BLOCKS = 32;
+const SLAB_MIN = 65536;
+const SLAB_MAX = 1 << 20;
 
 export interface HeapStats {
   /** Pages of the WebAssembly.Memory (64 KiB each). */
@@ -44,6 +51,8 @@ export class WasmHeap {
   private top: number;
   private maxTop: number;
   private readonly freeLists = new Map<number, number[]>();
+  /** Per small class, the part of its current slab not yet carved: [next, end). */
+  private readonly slabs = new Map<number, { next: number; end: number }>();
   /** Free large ranges: start → bytes, and end → start (for merging with the range before a freed block). */
   private readonly rangeAt = new Map<number, number>();
   private readonly rangeEnding = new Map<number, number>();
@@ -62,18 +71,24 @@ export class WasmHeap {
     if (cls <= SMALL_MAX) {
       const list = this.freeLists.get(cls);
       if (list !== undefined && list.length > 0) {
-        this.taken(cls, true);
+        this.freeBytes -= cls;
+        this.taken(cls);
         return list.pop()!;
       }
-    } else if (this.rangeAt.size > 0) {
-      const ptr = this.takeRange(cls);
-      if (ptr >= 0) return ptr;
+      let slab = this.slabs.get(cls);
+      if (slab === undefined || slab.next + cls > slab.end) {
+        const size = Math.min(SLAB_MAX, Math.max(SLAB_MIN, cls * SLAB_BLOCKS));
+        const at = this.large(size, bytes);
+        slab = { next: at, end: at + size };
+        this.slabs.set(cls, slab);
+      }
+      const ptr = slab.next;
+      slab.next += cls;
+      this.taken(cls);
+      return ptr;
     }
-    const ptr = this.top;
-    this.ensure(ptr + cls, bytes);
-    this.top = ptr + cls;
-    if (this.top > this.maxTop) this.maxTop = this.top;
-    this.taken(cls, false);
+    const ptr = this.large(cls, bytes);
+    this.taken(cls);
     return ptr;
   }
 
@@ -116,13 +131,25 @@ export class WasmHeap {
     return { pages: this.memory.buffer.byteLength / PAGE, bytesInUse: this.inUse, bytesFree: this.freeBytes, blocks: this.live, highWater: this.maxTop };
   }
 
-  private taken(cls: number, fromFree: boolean): void {
+  private taken(cls: number): void {
     this.inUse += cls;
     this.live++;
-    if (fromFree) this.freeBytes -= cls;
   }
 
-  /** The best-fitting free range for a large block of `cls` bytes (split; the rest stays free), or -1. */
+  /** `size` bytes (a 4 KiB multiple) from the best-fitting free range, else from the top (growing the memory). */
+  private large(size: number, bytes: number): number {
+    if (this.rangeAt.size > 0) {
+      const ptr = this.takeRange(size);
+      if (ptr >= 0) return ptr;
+    }
+    const ptr = this.top;
+    this.ensure(ptr + size, bytes);
+    this.top = ptr + size;
+    if (this.top > this.maxTop) this.maxTop = this.top;
+    return ptr;
+  }
+
+  /** The best-fitting free range for `cls` bytes (split; the rest stays free), or -1. */
   private takeRange(cls: number): number {
     let best = -1, bestSize = Infinity;
     for (const [start, size] of this.rangeAt) {
@@ -135,8 +162,6 @@ export class WasmHeap {
     if (best < 0) return -1;
     this.removeRange(best);
     if (bestSize > cls) this.addRange(best + cls, bestSize - cls);
-    this.inUse += cls;
-    this.live++;
     return best;
   }
 
