@@ -24,7 +24,7 @@ export interface IdxDecoderHandlers {
   onValues(values: IdxValues, at: number): void;
 }
 
-/** Values per piece handed to onValues (1 MiB as uint8, 4 MiB once converted to float32). */
+/** Values per piece handed to onValues (64 KiB as uint8, 256 KiB once converted to float32). */
 const PIECE_VALUES = 1 << 16;
 
 export class IdxDecoder {

@@ -2,7 +2,7 @@
  * The IDX format of MNIST and Fashion-MNIST (LeCun et al.): a 4-byte magic number `0x00 0x00 TYPE NDIM`,
  * then NDIM big-endian uint32 sizes, then the values big-endian in row-major order. TYPE is 0x08 uint8,
  * 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32 or 0x0E float64. Files are often gzipped (`.gz`);
- * `readIdx` unzips them with node:zlib.
+ * `readIdx` streams them, unzipping with node:zlib (byte-chunks.ts), into the tensor (tensor-filler.ts).
  *
  * ```ts
  * const images = await readIdx("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"); // int32 [10000, 28, 28]
@@ -123,27 +123,26 @@ export async function readIdxArray(source: string | Uint8Array): Promise<IdxArra
  */
 export async function readIdx(source: string | Uint8Array, { dtype, scale = 1 }: { dtype?: DType; scale?: number } = {}): Promise<Tensor> {
   const name = typeof source === "string" ? source : "readIdx";
-  let filler: TensorFiller | null = null;
-  let type: DType = "float32";
-  let converted: TypedArray | null = null; // one piece, reused
+  // Set when the header arrives: the tensor being filled, its dtype, and one converted piece (reused).
+  const out: { filler: TensorFiller | null; dtype: DType; piece: TypedArray | null } = { filler: null, dtype: "float32", piece: null };
   const decoder = new IdxDecoder(name, {
     onHeader: (h) => {
-      type = dtype ?? idxDType(h.type);
-      filler = new TensorFiller(h.shape, type);
+      out.dtype = dtype ?? idxDType(h.type);
+      out.filler = new TensorFiller(h.shape, out.dtype);
     },
     onValues: (values, at) => {
-      if (converted === null || converted.length < values.length) converted = allocArray(type, values.length);
-      filler!.write(at, convertValues(values, type, scale, converted));
+      if (out.piece === null || out.piece.length < values.length) out.piece = allocArray(out.dtype, values.length);
+      out.filler!.write(at, convertValues(values, out.dtype, scale, out.piece));
     },
   });
   try {
     for await (const chunk of byteChunks(source, { op: "readIdx" })) decoder.push(chunk);
     decoder.end();
   } catch (e) {
-    (filler as TensorFiller | null)?.discard();
+    out.filler?.discard();
     throw e;
   }
-  return (filler as unknown as TensorFiller).finish();
+  return out.filler!.finish();
 }
 
 /** Where Debian's `dataset-fashion-mnist` package puts the files. */

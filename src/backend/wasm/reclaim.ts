@@ -21,12 +21,12 @@
  * (a 200 MB training set is one object to the collector). So:
  * - a program whose live wasm data is small gets the full `budget` (64 MiB): its memory is small anyway and
  *   the allowance buys time (W4, a tiny MLP: 6 collections per 2,000 steps instead of 26 at 16 MiB, ~30 %
- *   faster);
+ *   faster, when it allocated 0.2 MiB per step);
  * - as the live data grows past the budget, the allowance shrinks in inverse proportion, budget² / live,
  *   down to budget / 4 (16 MiB from 256 MiB of live data on): programs with large live data are the ones
  *   whose memory matters (they run out of it first: a browser tab, a container, wasm32's 4 GiB), and for them
  *   the peak stays close to the live data, at the price of more collections (W2, 214 MiB of Fashion-MNIST:
- *   19 MiB; its peak RSS 376 → ~325 MiB, ~15 % of its time in collections instead of ~5 %);
+ *   19 MiB; its peak RSS ~370 → ~315 MiB, 10–20 % of its time in collections instead of 3–6 %);
  * - it is never below HEAP_FACTOR times the JS heap that survived the last collection, which bounds the
  *   collection time per allocated byte for programs with very many live tensor objects.
  * (It was max(64 MiB, live / 4): W2's data alone set it to 53 MiB.) Young-generation collections would be
