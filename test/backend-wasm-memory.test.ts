@@ -48,16 +48,18 @@ if (process.env.NABLA_WASM_MEMORY_CHILD === "epochs") {
     // three epochs fails this, an allocator that does not reuse freed memory fails it by far.
     for (let k = 2; k < e.length; k++) assert.ok(e[k]!.highWater - e[1]!.highWater <= 2.5 * MiB, `high-water mark per epoch (MiB): ${show}`);
     // Above the data: the garbage allowed between two collections, the step in flight when one comes, the
-    // model with Adam's state (1.3 MiB), and blocks that only another size could use: within another step.
+    // model with Adam's state (1.3 MiB), an evaluation batch (1000 rows: 3 MiB) and blocks that only another
+    // size could use.
     const over = e[4]!.highWater - r.data;
     assert.ok(r.stepBytes > 0.5 * MiB, `a step allocates ${r.stepBytes} bytes`);
-    assert.ok(over < r.allowance + 2 * r.stepBytes + 2 * MiB,
+    assert.ok(over < r.allowance + 2 * r.stepBytes + 8 * MiB,
       `${(over / MiB).toFixed(1)} MiB above the data; allowance ${(r.allowance / MiB).toFixed(1)} MiB, a step ${(r.stepBytes / MiB).toFixed(1)} MiB`);
   });
 
   test("control: keeping every graph alive makes live wasm memory grow", () => {
     const r = run("leak");
-    assert.ok(r.heapAtEnd.bytesInUse > r.heapAtProbe.bytesInUse * 2, `expected growth: ${JSON.stringify(r)}`);
+    // 200 more steps' graphs stay alive (the allowance shrinks as they pile up, so the garbage part shrinks).
+    assert.ok(r.heapAtEnd.bytesInUse > r.heapAtProbe.bytesInUse * 1.5, `expected growth: ${JSON.stringify(r)}`);
     assert.ok(r.heapAtEnd.pages > r.heapAtProbe.pages);
   });
 }
