@@ -1,52 +1,69 @@
 // The reclaimer's collection pace (src/backend/wasm/reclaim.ts): the garbage that piles up between two
-// forced collections is bounded by max(budget, a quarter of what survived the last collection), not by the
-// live data. The byte counts are bookkeeping only (nothing is allocated), so a 256 MiB live set costs nothing.
+// forced collections is bounded by the allowance — the full budget while the live wasm data is small,
+// budget² / live beyond (down to a quarter of the budget), never below twice the live JS heap. The byte
+// counts are bookkeeping only (nothing is allocated), so a 256 MiB live set costs nothing.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Reclaimer, type Held } from "../src/backend/wasm/reclaim.js";
+import { Reclaimer, collectionAllowance, type Held } from "../src/backend/wasm/reclaim.js";
 import { createWasmBackend, type WasmStorage } from "../src/backend/wasm/index.js";
 
 const MiB = 2 ** 20;
 
-test("reclaimer: garbage between collections stays within max(budget, live/4), however large the live set", (t) => {
-  let live = 0, maxGarbage = 0, garbage = 0;
-  const r = new Reclaimer((h: Held) => { live -= h.bytes; garbage -= h.bytes; }, 64 * MiB, () => live);
-  if (!r.synchronous) return t.skip("no synchronous collection in this runtime (Node < 20.16)");
-  const reg = (bytes: number): object => {
-    const o = {};
-    live += bytes;
-    r.register(o, { ptr: 0, bytes });
-    return o;
-  };
-  const kept = reg(256 * MiB); // a training set that stays alive
-  r.collect();
-  for (let i = 0; i < 1000; i++) {
-    reg(MiB); // dropped at once: garbage
-    garbage += MiB;
-    maxGarbage = Math.max(maxGarbage, garbage);
-  }
-  assert.ok(kept);
-  // Old pace (after max(budget, survivors) bytes) let 256 MiB of garbage pile up; now 64 MiB (+ one block).
-  assert.ok(maxGarbage <= 65 * MiB, `garbage peaked at ${maxGarbage / MiB} MiB`);
-  assert.ok(maxGarbage >= 60 * MiB, `collections come no sooner than the budget (${maxGarbage / MiB} MiB)`);
-  assert.ok(live >= 256 * MiB, "the live block is never freed");
+test("collectionAllowance: the budget for small live data, budget² / live beyond, ≥ budget / 4, ≥ 2 × the JS heap", () => {
+  const b = 64 * MiB;
+  assert.equal(collectionAllowance(b, 0, 0), b);
+  assert.equal(collectionAllowance(b, 64 * MiB, 5 * MiB), b);
+  assert.equal(collectionAllowance(b, 128 * MiB, 5 * MiB), 32 * MiB);
+  assert.equal(collectionAllowance(b, 214 * MiB, 5 * MiB), (64 * 64 * MiB) / 214);
+  assert.equal(collectionAllowance(b, 256 * MiB, 5 * MiB), 16 * MiB);
+  assert.equal(collectionAllowance(b, 4096 * MiB, 5 * MiB), 16 * MiB);
+  assert.equal(collectionAllowance(b, 4096 * MiB, 50 * MiB), 100 * MiB);
+  assert.equal(collectionAllowance(b, 0, 64 * MiB), 128 * MiB);
 });
 
-test("reclaimer: with a huge live set the allowance is a quarter of it (bounded collection work per byte)", (t) => {
-  let live = 0, maxGarbage = 0, garbage = 0;
-  const r = new Reclaimer((h: Held) => { live -= h.bytes; garbage -= h.bytes; }, 64 * MiB, () => live);
-  if (!r.synchronous) return t.skip("no synchronous collection in this runtime (Node < 20.16)");
-  const kept = {};
-  live += 1024 * MiB;
-  r.register(kept, { ptr: 0, bytes: 1024 * MiB });
-  r.collect();
-  for (let i = 0; i < 600; i++) {
-    r.register({}, { ptr: 0, bytes: MiB });
-    live += MiB;
-    garbage += MiB;
-    maxGarbage = Math.max(maxGarbage, garbage);
+/** Registers `rounds` blocks of 1 MiB that die at once; returns the most garbage ever waiting. */
+function churn(r: Reclaimer, state: { garbage: number; live: number }, rounds: number): number {
+  let maxGarbage = 0;
+  for (let i = 0; i < rounds; i++) {
+    state.live += MiB;
+    r.register({}, { ptr: 0, bytes: MiB }); // dropped at once: garbage
+    state.garbage += MiB;
+    maxGarbage = Math.max(maxGarbage, state.garbage);
   }
-  assert.ok(maxGarbage > 200 * MiB && maxGarbage <= 257 * MiB, `garbage peaked at ${maxGarbage / MiB} MiB (allowance 256)`);
+  return maxGarbage;
+}
+
+test("reclaimer: with a large live wasm set, garbage between collections stays within budget² / live", (t) => {
+  const state = { garbage: 0, live: 0 };
+  const r = new Reclaimer((h: Held) => { state.live -= h.bytes; state.garbage -= h.bytes; }, 64 * MiB, () => state.live, () => 5 * MiB);
+  if (!r.synchronous) return t.skip("no synchronous collection in this runtime (Node < 20.16)");
+  const kept = {}; // a training set that stays alive
+  state.live += 256 * MiB;
+  r.register(kept, { ptr: 0, bytes: 256 * MiB });
+  r.collect();
+  const before = r.collections;
+  const maxGarbage = churn(r, state, 1000);
+  assert.ok(kept);
+  // The old pace (max(budget, live/4)) let 64 MiB pile up here; now 16 MiB (+ one block).
+  assert.ok(maxGarbage <= 17 * MiB, `garbage peaked at ${maxGarbage / MiB} MiB`);
+  assert.ok(maxGarbage >= 15 * MiB, `collections come no sooner than the allowance (${maxGarbage / MiB} MiB)`);
+  assert.ok(r.collections - before >= 1000 / 18 && r.collections - before <= 1000 / 15, `${r.collections - before} collections for 1000 MiB`);
+  assert.ok(state.live >= 256 * MiB, "the live block is never freed");
+});
+
+test("reclaimer: with little live data the full budget; with a large JS heap twice that heap", (t) => {
+  const state = { garbage: 0, live: 0 };
+  let heap = 1 * MiB;
+  const r = new Reclaimer((h: Held) => { state.live -= h.bytes; state.garbage -= h.bytes; }, 64 * MiB, () => state.live, () => heap);
+  if (!r.synchronous) return t.skip("no synchronous collection in this runtime (Node < 20.16)");
+  r.collect();
+  let maxGarbage = churn(r, state, 300);
+  assert.ok(maxGarbage > 60 * MiB && maxGarbage <= 65 * MiB, `garbage peaked at ${maxGarbage / MiB} MiB (allowance 64)`);
+  heap = 100 * MiB; // e.g. a million live tensor objects
+  r.collect();
+  state.garbage = 0;
+  maxGarbage = churn(r, state, 600);
+  assert.ok(maxGarbage > 190 * MiB && maxGarbage <= 201 * MiB, `garbage peaked at ${maxGarbage / MiB} MiB (allowance 200)`);
 });
 
 test("reclaimer: a disposed storage's finalizer does not free the block a later storage reuses", () => {

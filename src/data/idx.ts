@@ -2,7 +2,7 @@
  * The IDX format of MNIST and Fashion-MNIST (LeCun et al.): a 4-byte magic number `0x00 0x00 TYPE NDIM`,
  * then NDIM big-endian uint32 sizes, then the values big-endian in row-major order. TYPE is 0x08 uint8,
  * 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32 or 0x0E float64. Files are often gzipped (`.gz`);
- * `readIdx` unzips them with node:zlib.
+ * `readIdx` streams them, unzipping with node:zlib (byte-chunks.ts), into the tensor (tensor-filler.ts).
  *
  * ```ts
  * const images = await readIdx("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"); // int32 [10000, 28, 28]
@@ -10,27 +10,24 @@
  * ```
  */
 import { ValueError } from "../errors.js";
-import type { DType } from "../dtype.js";
+import { allocArray, type DType, type TypedArray } from "../dtype.js";
 import { tensor } from "../ops/creation.js";
 import type { Tensor } from "../tensor.js";
+import { byteChunks, isGzip } from "./byte-chunks.js";
+import { IdxDecoder } from "./idx-decoder.js";
+import {
+  checkFileSize, CODES, convertValues, headerLength, idxDType, parseHeader, readValues, shortFileError, TYPE_CODE, type IdxType, type IdxValues,
+} from "./idx-format.js";
+import { TensorFiller } from "./tensor-filler.js";
 
-/** An IDX element type. */
-export type IdxType = "uint8" | "int8" | "int16" | "int32" | "float32" | "float64";
-
-const CODES: Record<number, [IdxType, number]> = {
-  0x08: ["uint8", 1], 0x09: ["int8", 1], 0x0b: ["int16", 2], 0x0c: ["int32", 4], 0x0d: ["float32", 4], 0x0e: ["float64", 8],
-};
-const TYPE_CODE: Record<IdxType, number> = { uint8: 0x08, int8: 0x09, int16: 0x0b, int32: 0x0c, float32: 0x0d, float64: 0x0e };
+export { isGzip, idxDType, type IdxType };
 
 /** A decoded IDX file: its shape, element type and values (host-endian). */
 export interface IdxArray {
   shape: number[];
   type: IdxType;
-  data: Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+  data: IdxValues;
 }
-
-/** True for gzip data (magic bytes 0x1f 0x8b). */
-export const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 
 /**
  * Decodes an (uncompressed) IDX file, validating the magic number, the type code, the header length and
@@ -41,44 +38,11 @@ export const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes
  */
 export function parseIdx(bytes: Uint8Array, { source = "parseIdx" }: { source?: string } = {}): IdxArray {
   if (isGzip(bytes)) throw new ValueError(`${source}: the data is gzip-compressed; use readIdx (which unzips it) or gunzip it first.`);
-  if (bytes.length < 4) throw new ValueError(`${source}: ${bytes.length} bytes is too short for an IDX file (the magic number alone is 4 bytes).`);
-  if (bytes[0] !== 0 || bytes[1] !== 0) {
-    throw new ValueError(
-      `${source}: bad magic number 0x${hex(bytes, 0, 4)}; an IDX file starts with 0x0000 then a type byte and a dimension count ` +
-        "(e.g. 0x00000803 for MNIST images). Is this the right file?",
-    );
-  }
-  const code = CODES[bytes[2]!];
-  if (!code) throw new ValueError(`${source}: unknown IDX type code 0x${bytes[2]!.toString(16).padStart(2, "0")}; known: 0x08 uint8, 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64.`);
-  const [type, width] = code;
-  const ndim = bytes[3]!;
-  const headerLen = 4 + 4 * ndim;
-  if (bytes.length < headerLen) throw new ValueError(`${source}: truncated header: ${ndim} dimensions need ${headerLen} bytes, the file has ${bytes.length}.`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const shape = Array.from({ length: ndim }, (_, k) => view.getUint32(4 + 4 * k, false));
-  const count = shape.reduce((a, b) => a * b, 1);
-  const expected = headerLen + count * width;
-  if (bytes.length !== expected) {
-    throw new ValueError(
-      `${source}: the header says shape [${shape}] of ${type} (${count * width} data bytes, ${expected} in all) but the file has ${bytes.length} bytes` +
-        (bytes.length < expected ? " — it is truncated." : " — it has trailing bytes."),
-    );
-  }
-  return { shape, type, data: readValues(view, headerLen, count, type) };
+  if (bytes.length < 4 || bytes.length < headerLength(bytes, source)) throw shortFileError(bytes.length, bytes, source);
+  const h = parseHeader(bytes, source);
+  checkFileSize(h, bytes.length, source);
+  return { shape: h.shape, type: h.type, data: readValues(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), h.headerLen, h.count, h.type) };
 }
-
-function readValues(view: DataView, at: number, n: number, type: IdxType): IdxArray["data"] {
-  switch (type) {
-    case "uint8": return new Uint8Array(view.buffer, view.byteOffset + at, n).slice();
-    case "int8": return new Int8Array(view.buffer, view.byteOffset + at, n).slice();
-    case "int16": { const a = new Int16Array(n); for (let i = 0; i < n; i++) a[i] = view.getInt16(at + 2 * i, false); return a; }
-    case "int32": { const a = new Int32Array(n); for (let i = 0; i < n; i++) a[i] = view.getInt32(at + 4 * i, false); return a; }
-    case "float32": { const a = new Float32Array(n); for (let i = 0; i < n; i++) a[i] = view.getFloat32(at + 4 * i, false); return a; }
-    case "float64": { const a = new Float64Array(n); for (let i = 0; i < n; i++) a[i] = view.getFloat64(at + 8 * i, false); return a; }
-  }
-}
-
-const hex = (b: Uint8Array, from: number, to: number): string => Array.from(b.subarray(from, to), (v) => v.toString(16).padStart(2, "0")).join("");
 
 /**
  * Encodes values as an IDX file (the inverse of parseIdx).
@@ -111,16 +75,9 @@ export function encodeIdx(data: ArrayLike<number>, shape: readonly number[], typ
   return out;
 }
 
-/** The tensor dtype an IDX type reads as by default: integers → int32, floats keep their width. */
-export const idxDType = (t: IdxType): DType => (t === "float32" ? "float32" : t === "float64" ? "float64" : "int32");
-
 /** An IdxArray as a tensor of `dtype` (default idxDType), its values multiplied by `scale` (e.g. 1/255). */
 export function idxToTensor(idx: IdxArray, { dtype = idxDType(idx.type), scale = 1 }: { dtype?: DType; scale?: number } = {}): Tensor {
-  const n = idx.data.length;
-  const arr = dtype === "float64" ? new Float64Array(n) : dtype === "float32" ? new Float32Array(n) : dtype === "int32" ? new Int32Array(n) : new Uint8Array(n);
-  if (scale === 1) arr.set(idx.data);
-  else for (let i = 0; i < n; i++) arr[i] = idx.data[i]! * scale;
-  return tensor(arr, { shape: idx.shape, dtype });
+  return tensor(convertValues(idx.data, dtype, scale), { shape: idx.shape, dtype });
 }
 
 /** Reads a file's bytes with node:fs, with an error naming the path when it is missing. */
@@ -154,14 +111,38 @@ export async function readIdxArray(source: string | Uint8Array): Promise<IdxArra
 }
 
 /**
- * Reads an IDX file (a path, or its bytes; gzipped or not) as a tensor.
+ * Reads an IDX file (a path, or its bytes; gzipped or not) as a tensor of `dtype` (default idxDType), its
+ * values multiplied by `scale` — the same values as `idxToTensor(await readIdxArray(source), opts)`. The
+ * file is streamed: decompressed, decoded and converted a piece at a time straight into the tensor's
+ * storage, so neither the whole decompressed file nor a host copy of the values is ever held (on the wasm
+ * backend the values live only in wasm memory). Errors are parseIdx's, raised at the end for a truncated file.
  * ```ts
  * const labels = await readIdx("train-labels-idx1-ubyte.gz"); // int32 [60000]
  * const images = await readIdx("train-images-idx3-ubyte.gz", { dtype: "float32", scale: 1 / 255 });
  * ```
  */
-export async function readIdx(source: string | Uint8Array, opts: { dtype?: DType; scale?: number } = {}): Promise<Tensor> {
-  return idxToTensor(await readIdxArray(source), opts);
+export async function readIdx(source: string | Uint8Array, { dtype, scale = 1 }: { dtype?: DType; scale?: number } = {}): Promise<Tensor> {
+  const name = typeof source === "string" ? source : "readIdx";
+  // Set when the header arrives: the tensor being filled, its dtype, and one converted piece (reused).
+  const out: { filler: TensorFiller | null; dtype: DType; piece: TypedArray | null } = { filler: null, dtype: "float32", piece: null };
+  const decoder = new IdxDecoder(name, {
+    onHeader: (h) => {
+      out.dtype = dtype ?? idxDType(h.type);
+      out.filler = new TensorFiller(h.shape, out.dtype);
+    },
+    onValues: (values, at) => {
+      if (out.piece === null || out.piece.length < values.length) out.piece = allocArray(out.dtype, values.length);
+      out.filler!.write(at, convertValues(values, out.dtype, scale, out.piece));
+    },
+  });
+  try {
+    for await (const chunk of byteChunks(source, { op: "readIdx" })) decoder.push(chunk);
+    decoder.end();
+  } catch (e) {
+    out.filler?.discard();
+    throw e;
+  }
+  return out.filler!.finish();
 }
 
 /** Where Debian's `dataset-fashion-mnist` package puts the files. */
@@ -217,14 +198,13 @@ export async function findFashionMnist({ dirs }: { dirs?: string[] } = {}): Prom
  */
 export async function loadFashionMnist({ split = "train", flatten = true, normalize = true, dirs }: { split?: "train" | "test"; flatten?: boolean; normalize?: boolean; dirs?: string[] } = {}): Promise<{ x: Tensor; y: Tensor; classNames: string[] }> {
   const files = await findFashionMnist({ dirs });
-  const [images, labels] = await Promise.all([
-    readIdxArray(split === "train" ? files.trainImages : files.testImages),
-    readIdxArray(split === "train" ? files.trainLabels : files.testLabels),
-  ]);
-  if (images.shape.length !== 3 || labels.shape.length !== 1 || images.shape[0] !== labels.shape[0]) {
-    throw new ValueError(`loadFashionMnist: expected images [N, 28, 28] and labels [N], got [${images.shape}] and [${labels.shape}].`);
+  // One file at a time: the host holds one chunk of compressed, decompressed and converted bytes (a few MiB).
+  const y = await readIdx(split === "train" ? files.trainLabels : files.testLabels, { dtype: "int32" });
+  const images = await readIdx(split === "train" ? files.trainImages : files.testImages, { dtype: "float32", scale: normalize ? 1 / 255 : 1 });
+  if (images.shape.length !== 3 || y.shape.length !== 1 || images.shape[0] !== y.shape[0]) {
+    images.dispose();
+    throw new ValueError(`loadFashionMnist: expected images [N, 28, 28] and labels [N], got [${images.shape}] and [${y.shape}].`);
   }
   const [n, h, w] = images.shape as [number, number, number];
-  const x = idxToTensor(images, { dtype: "float32", scale: normalize ? 1 / 255 : 1 }).reshape(flatten ? [n, h * w] : [n, 1, h, w]);
-  return { x, y: idxToTensor(labels, { dtype: "int32" }), classNames: [...FASHION_MNIST_CLASSES] };
+  return { x: images.reshape(flatten ? [n, h * w] : [n, 1, h, w]), y, classNames: [...FASHION_MNIST_CLASSES] };
 }

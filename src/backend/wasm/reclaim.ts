@@ -10,17 +10,41 @@
  *    it yields to the event loop.
  * In Node (process.getBuiltinModule, Node ≥ 20.16), the reclaimer obtains `gc` and a FinalizationRegistry
  * with `cleanupSome` from a fresh vm context (after enabling the V8 flags --expose-gc and
- * --harmony-weak-refs-with-cleanup-some, which only affect new contexts, and resets both right after), and after every `budget` bytes
- * of allocation (or a quarter of the bytes that survived the last collection, if more) runs a full collection and then the
- * finalizers synchronously. The allowance bounds the garbage, not a multiple of the live data: a training set of 200 MB
- * no longer lets 200 MB of dead batches pile up between collections (W2's WebAssembly memory went from 542 to about 290 MiB),
- * while the quarter keeps the collection work per allocated byte bounded when the live data is huge
- * (young-generation collections do not clear finalization cells: measured). Elsewhere (browsers) the standard registry frees storages when
- * the event loop turns; `tensor.dispose()` frees at once everywhere.
+ * --harmony-weak-refs-with-cleanup-some, which only affect new contexts, and resets both right after), and
+ * runs a full collection and then the finalizers synchronously once the wasm bytes allocated since the last
+ * one exceed the allowance.
+ *
+ * The allowance trades memory for time. Up to the allowance of dead storage piles up between two
+ * collections, and the WebAssembly memory — which never shrinks — keeps room for it: it adds to the peak
+ * memory. A collection costs a roughly fixed time (it marks the live JS heap: W2 and W4, 7–8 MB of heap, 4–8
+ * ms each, more where the dead tensors are many small ones), not time in proportion to the live wasm bytes
+ * (a 200 MB training set is one object to the collector). So:
+ * - a program whose live wasm data is small gets the full `budget` (64 MiB): its memory is small anyway and
+ *   the allowance buys time (W4, a tiny MLP: 6 collections per 2,000 steps instead of 26 at 16 MiB, ~30 %
+ *   faster, when it allocated 0.2 MiB per step);
+ * - as the live data grows past the budget, the allowance shrinks in inverse proportion, budget² / live,
+ *   down to budget / 4 (16 MiB from 256 MiB of live data on): programs with large live data are the ones
+ *   whose memory matters (they run out of it first: a browser tab, a container, wasm32's 4 GiB), and for them
+ *   the peak stays close to the live data, at the price of more collections (W2, 214 MiB of Fashion-MNIST:
+ *   19 MiB; its peak RSS ~370 → ~315 MiB, 10–20 % of its time in collections instead of 3–6 %);
+ * - it is never below HEAP_FACTOR times the JS heap that survived the last collection, which bounds the
+ *   collection time per allocated byte for programs with very many live tensor objects.
+ * (It was max(64 MiB, live / 4): W2's data alone set it to 53 MiB.) Young-generation collections would be
+ * cheaper but do not clear finalization cells (measured). docs/wasm.md has the measurements. Elsewhere
+ * (browsers) the standard registry frees storages when the event loop turns; `tensor.dispose()` frees at
+ * once everywhere.
  */
 
-/** Share of the bytes that survived the last collection that may be allocated before the next (when above the budget). */
-const LIVE_FRACTION = 0.25;
+/** The allowance is at least this multiple of the JS heap that survived the last collection. */
+const HEAP_FACTOR = 2;
+/** The smallest allowance from the live-data rule, as a share of the budget. */
+const MIN_SHARE = 0.25;
+
+/** Bytes of wasm allocation allowed before the next collection, given the live wasm and JS heap bytes after the last. */
+export function collectionAllowance(budget: number, liveBytes: number, heapBytes: number): number {
+  const fromLive = liveBytes <= budget ? budget : Math.max(budget * MIN_SHARE, (budget * budget) / liveBytes);
+  return Math.max(fromLive, HEAP_FACTOR * heapBytes);
+}
 
 /** What the registry holds for a storage: its block; `ptr` is set to -1 once the block was freed by dispose. */
 export interface Held {
@@ -31,6 +55,8 @@ export interface Held {
 interface NodeHooks {
   gc: () => void;
   Registry: typeof FinalizationRegistry;
+  /** Bytes in use in the JS heap. */
+  heapUsed: () => number;
 }
 
 type CleanupSomeRegistry<T> = FinalizationRegistry<T> & { cleanupSome?: () => void };
@@ -40,7 +66,7 @@ function nodeHooks(): NodeHooks | null {
     const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
     const get = proc?.getBuiltinModule;
     if (typeof get !== "function") return null;
-    const v8 = get("node:v8") as { setFlagsFromString(f: string): void };
+    const v8 = get("node:v8") as { setFlagsFromString(f: string): void; getHeapStatistics(): { used_heap_size: number } };
     const vm = get("node:vm") as { runInNewContext(code: string): unknown };
     v8.setFlagsFromString("--expose-gc");
     v8.setFlagsFromString("--harmony-weak-refs-with-cleanup-some");
@@ -55,7 +81,7 @@ function nodeHooks(): NodeHooks | null {
     }
     const [gc, Registry] = hooks;
     if (typeof gc !== "function" || typeof (Registry.prototype as { cleanupSome?: unknown }).cleanupSome !== "function") return null;
-    return { gc, Registry };
+    return { gc, Registry, heapUsed: () => v8.getHeapStatistics().used_heap_size };
   } catch {
     return null;
   }
@@ -64,25 +90,31 @@ function nodeHooks(): NodeHooks | null {
 export class Reclaimer {
   private readonly registry: CleanupSomeRegistry<Held>;
   private readonly gc: NodeHooks["gc"] | null;
+  private readonly heapUsed: () => number;
   private sinceCollect = 0;
-  /** Live bytes right after the last collection: the next one comes after max(budget, LIVE_FRACTION · this) new bytes. */
-  private survivors = 0;
+  /** Bytes of wasm allocation allowed before the next collection (see `collectionAllowance`). */
+  private allowance: number;
   /** Whether collections can be forced and finalizers run synchronously (Node). */
   readonly synchronous: boolean;
+  /** Collections forced so far. */
+  collections = 0;
 
   /**
    * @param free returns a block to the allocator
-   * @param budget bytes allocated between forced collections (or LIVE_FRACTION of the bytes that survived the last one, if more)
+   * @param budget the allowance while the live wasm data is at most this (it shrinks beyond; see `allowance`)
    * @param liveBytes the allocator's live bytes
+   * @param heapUsed the JS heap's used bytes (default: V8's figure; tests pass their own)
    */
-  constructor(free: (h: Held) => void, private readonly budget: number, private readonly liveBytes: () => number) {
+  constructor(free: (h: Held) => void, private readonly budget: number, private readonly liveBytes: () => number, heapUsed?: () => number) {
     const hooks = nodeHooks();
     const onFinalize = (h: Held): void => {
       if (h.ptr >= 0) free(h);
     };
     this.registry = hooks ? new hooks.Registry<Held>(onFinalize) : new FinalizationRegistry<Held>(onFinalize);
     this.gc = hooks?.gc ?? null;
+    this.heapUsed = heapUsed ?? hooks?.heapUsed ?? (() => 0);
     this.synchronous = hooks !== null;
+    this.allowance = budget;
   }
 
   /**
@@ -93,7 +125,7 @@ export class Reclaimer {
   register(owner: object, held: Held): void {
     this.registry.register(owner, held);
     this.sinceCollect += held.bytes;
-    if (this.gc !== null && this.sinceCollect > Math.max(this.budget, this.survivors * LIVE_FRACTION)) this.collect();
+    if (this.gc !== null && this.sinceCollect > this.allowance) this.collect();
   }
 
   /** Marks a registered block as freed by its owner (dispose), so its finalizer does nothing. */
@@ -107,6 +139,7 @@ export class Reclaimer {
     this.sinceCollect = 0;
     this.gc();
     this.registry.cleanupSome!();
-    this.survivors = this.liveBytes();
+    this.collections++;
+    this.allowance = collectionAllowance(this.budget, this.liveBytes(), this.heapUsed());
   }
 }
