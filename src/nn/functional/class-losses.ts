@@ -2,7 +2,9 @@
  * Multi-class losses: negative log-likelihood on log-probabilities and cross-entropy on logits, with
  * PyTorch's layout (classes along dim 1: input [N, C] or [N, C, d1, ...], or an unbatched [C]), targets as
  * int32 class indices or (cross-entropy) as class probabilities, class weights, ignoreIndex and label smoothing.
- * Built from logSoftmax and gather, so the gradient `softmax − onehot` comes from autograd.
+ * Built from logSoftmax and gather, so the gradient `softmax − onehot` comes from autograd; crossEntropy on
+ * [N, C] logits with index targets runs the backend's fused `crossEntropyLoss` kernels instead where it can
+ * (the same bits).
  */
 import { isFloat } from "../../dtype.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../../errors.js";

@@ -1,7 +1,8 @@
 /**
  * Losses between probability distributions: binary cross-entropy (on probabilities, and on logits in the
- * stable form), and the Kullback–Leibler divergence. Composed from element-wise ops; no fused primitive is
- * needed, because the stable forms below never evaluate log(0) or exp of a large number.
+ * stable form), and the Kullback–Leibler divergence. Composed from element-wise ops (the stable forms below
+ * never evaluate log(0) or exp of a large number); binaryCrossEntropy runs the backend's fused `bceLoss`
+ * kernels where it has them and the inputs are in their domain, with the composite's bits.
  */
 import { isGradEnabled, noGrad } from "../../autograd/grad-mode.js";
 import { record } from "../../autograd/node.js";
