@@ -5,6 +5,9 @@
  */
 import { findFashionMnist, loadFashionMnist } from "../../src/data/idx.js";
 import { setBackend } from "../../src/backend/registry.js";
+import type { TsStorage } from "../../src/backend/ts/storage.js";
+import type { TypedArray } from "../../src/dtype.js";
+import type { Tensor } from "../../src/tensor.js";
 
 export interface HostSplit { x: Float32Array; y: Int32Array; n: number }
 
@@ -17,10 +20,19 @@ export async function fashionMnistDir(): Promise<{ dir: string | null; reason?: 
   }
 }
 
-/** Both splits as host float32 pixels [n·784] in [0, 1] and int32 labels (read through the TS backend). */
+/**
+ * Both splits as host float32 pixels [n·784] in [0, 1] and int32 labels, loaded through the TS backend, whose
+ * storage of a freshly loaded (contiguous, offset 0) tensor *is* a typed array: it is handed over as it is,
+ * without the copy `dataSync()` makes, so the TF.js systems' peak RSS holds one copy of the pixels.
+ */
 export async function loadFashionHost(): Promise<{ train: HostSplit; test: HostSplit }> {
   setBackend("ts");
   const [tr, te] = await Promise.all([loadFashionMnist({ split: "train" }), loadFashionMnist({ split: "test" })]);
-  const host = (s: typeof tr): HostSplit => ({ x: s.x.dataSync() as Float32Array, y: s.y.dataSync() as Int32Array, n: s.x.shape[0]! });
+  const array = (t: Tensor): TypedArray => {
+    const data = (t.storage as TsStorage).data;
+    if (t.offset !== 0 || data.length !== t.size) throw new Error("loadFashionHost: expected a fresh contiguous tensor from loadFashionMnist");
+    return data;
+  };
+  const host = (s: typeof tr): HostSplit => ({ x: array(s.x) as Float32Array, y: array(s.y) as Int32Array, n: s.x.shape[0]! });
   return { train: host(tr), test: host(te) };
 }
