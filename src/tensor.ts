@@ -8,7 +8,8 @@ import { allocArray, isFloat, type DType, type TypedArray } from "./dtype.js";
 import { DTypeError, GradError, ValueError, fmtShape } from "./errors.js";
 import { contiguousStrides, isContiguous, sizeOf, type Shape } from "./shape.js";
 import type { Node } from "./autograd/node.js";
-import { runBackward, seedGradient, type BackwardOptions } from "./autograd/backward.js";
+import { runBackward, seedGradient, startRelease, type BackwardOptions } from "./autograd/backward.js";
+import { GRAD_OBSERVED, pinStorage, releaseGrad } from "./autograd/release.js";
 import { isGradEnabled as isGradEnabledHere, noGrad } from "./autograd/grad-mode.js";
 import { bumpVersion } from "./autograd/version.js";
 import { formatTensor } from "./format.js";
@@ -36,8 +37,14 @@ export class Tensor implements View {
   /** Storage may be swapped by in-place methods on a leaf, never by ops. */
   storage: Storage;
   readonly backend: Backend;
-  /** Accumulated gradient of a leaf after `backward()`; null before. */
-  grad: Tensor | null = null;
+  /**
+   * Internal: the gradient behind `.grad`. Library code that uses a gradient only for the moment (the
+   * engine, optimizer steps, zeroGrad, clipping) reads this field, which leaves the gradient's storage free
+   * to be released (see src/autograd/release.ts); code that hands it on reads `.grad`.
+   */
+  _grad: Tensor | null = null;
+  /** Internal, on a gradient tensor: GRAD_ENGINE_OWNED and GRAD_OBSERVED bits (src/autograd/release.ts). */
+  _gradState = 0;
   /** The op that made this tensor (null for leaves). Internal. */
   _node: Node | null = null;
   _requiresGrad = false;
@@ -99,6 +106,7 @@ export class Tensor implements View {
     if (t === undefined) {
       if (cache.size >= MAX_CONSTANTS) cache.clear(); // a loop over many distinct numbers: start afresh
       t = Tensor._scalarLike(v, like, d);
+      pinStorage(t.storage); // cached: a backward pass must never free it (src/autograd/release.ts)
       cache.set(key, t);
     }
     return t;
@@ -149,6 +157,25 @@ export class Tensor implements View {
     this.requiresGrad = v;
     return this;
   }
+  /**
+   * Accumulated gradient of a leaf (or a `retainGrad()` tensor) after `backward()`; null before. Reading it
+   * hands the gradient to your code, which may keep it: such a gradient is never freed early. One that was
+   * never read is freed at once by `zeroGrad()` (on the wasm backend), instead of waiting for the garbage
+   * collector; see docs/autograd.md.
+   */
+  get grad(): Tensor | null {
+    const g = this._grad;
+    if (g !== null) g._gradState |= GRAD_OBSERVED;
+    return g;
+  }
+  set grad(g: Tensor | null) {
+    if (g !== null && !(g instanceof Tensor)) {
+      throw new ValueError(`grad: a gradient must be a Tensor or null, got ${typeof g}. Wrap values with tensor(...), shaped like the tensor (${fmtShape(this.shape)}).`);
+    }
+    if (g !== null) g._gradState |= GRAD_OBSERVED; // the caller holds it
+    this._grad = g;
+  }
+
   /** Makes backward() also fill `.grad` of this non-leaf tensor. */
   retainGrad(): this {
     this._retainsGrad = true;
@@ -207,21 +234,28 @@ export class Tensor implements View {
           `differentiate. Create the leaves with { requiresGrad: true } and compute it outside noGrad().`,
       );
     }
+    const release = startRelease([this], opts.createGraph); // before the seed: a seed made here may be freed
     const g = seedGradient(this, gradOutput, {
       missing: () =>
         `backward: gradOutput is required for a non-scalar output (shape ${fmtShape(this.shape)}). ` +
         `Reduce it first (e.g. loss.mean().backward()) or pass a gradOutput of shape ${fmtShape(this.shape)}.`,
       mismatch: (g) => `backward: gradOutput has shape ${fmtShape(g.shape)}, but the output has shape ${fmtShape(this.shape)}; they must match.`,
     });
-    runBackward([this], [g], { ...opts, accumulate: true });
+    runBackward([this], [g], { ...opts, accumulate: true, release });
   }
   /** The same values, cut from the graph (shares storage). */
   detach(): Tensor {
     return Tensor._view(this, this.shape, this.strides, this.offset);
   }
-  /** Sets `.grad` to null (PyTorch's `zero_grad(set_to_none=True)`). */
+  /**
+   * Sets `.grad` to null (PyTorch's `zero_grad(set_to_none=True)`). A gradient that only the engine ever
+   * held (never read through `.grad`) has its memory freed at once (see docs/autograd.md).
+   */
   zeroGrad(): void {
-    this.grad = null;
+    const g = this._grad;
+    if (g === null) return;
+    this._grad = null;
+    releaseGrad(g);
   }
 
   // ------------------------------------------------------------ in place (leaves, or under noGrad)

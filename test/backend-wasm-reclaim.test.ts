@@ -83,3 +83,29 @@ test("reclaimer: a disposed storage's finalizer does not free the block a later 
   assert.notEqual(third.ptr, second.ptr, "the live block is not handed out twice");
   assert.deepEqual(Array.from(b.read({ storage: second, shape: [3], strides: [1], offset: 0 })), [2, 2, 2]);
 });
+
+test("reclaimer: blocks freed at once (dispose) since the last collection do not count towards the next", (t) => {
+  const state = { live: 0 };
+  const r = new Reclaimer((h: Held) => { state.live -= h.bytes; }, 64 * MiB, () => state.live, () => 5 * MiB);
+  if (!r.synchronous) return t.skip("no synchronous collection in this runtime (Node < 20.16)");
+  r.collect();
+  const start = r.collections;
+  // 1,000 blocks of 1 MiB, each disposed right after use: never garbage, so no collection.
+  for (let i = 0; i < 1000; i++) {
+    const held: Held = { ptr: 0, bytes: MiB };
+    r.register({}, held);
+    r.release(held);
+  }
+  assert.equal(r.collections, start);
+  // A block allocated before a collection and disposed after it does not shorten the next interval.
+  const old: Held = { ptr: 0, bytes: 32 * MiB };
+  r.register({}, old);
+  r.collect();
+  r.release(old);
+  let n = 0;
+  while (r.collections === start + 1) {
+    r.register({}, { ptr: 0, bytes: MiB });
+    n++;
+  }
+  assert.equal(n, 65, "the 65th MiB of garbage after the collection triggers the next one");
+});

@@ -7,6 +7,7 @@ import { shapesEqual } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { withGradMode } from "./grad-mode.js";
 import type { Node } from "./node.js";
+import { Release } from "./release.js";
 import { versionOf } from "./version.js";
 
 /** Throws when a tensor the node saw was overwritten in place after the node was recorded. */
@@ -77,36 +78,62 @@ function reverseTopo(roots: readonly Tensor[]): Tensor[] {
 }
 
 /**
+ * Starts the bookkeeping that frees a pass's dead gradients (src/autograd/release.ts): call it before making
+ * the seed gradients, and pass the result to `runBackward` as `release`.
+ */
+export function startRelease(roots: readonly Tensor[], createGraph: boolean | undefined): Release | null {
+  return roots.length === 0 ? null : Release.start(roots[0]!.backend, createGraph ?? false);
+}
+
+/**
  * Propagates `gradRoots` from `roots` through the graph. Returns the total gradient reaching each tensor of
  * `capture`. When `accumulate` is set, leaves (and tensors that called `retainGrad()`) add theirs to `.grad`.
+ * At the end, frees the gradient storages nothing outside the pass can reach (`release`, from
+ * `startRelease`; see release.ts).
  */
 export function runBackward(
   roots: readonly Tensor[],
   gradRoots: readonly Tensor[],
-  opts: BackwardOptions & { accumulate: boolean; capture?: readonly Tensor[] },
+  opts: BackwardOptions & { accumulate: boolean; capture?: readonly Tensor[]; release?: Release | null },
 ): Map<Tensor, Tensor> {
   const createGraph = opts.createGraph ?? false;
   const retainGraph = opts.retainGraph ?? createGraph;
   const capture = new Set(opts.capture ?? []);
   const captured = new Map<Tensor, Tensor>();
   const grads = new Map<Tensor, Tensor>();
+  const release = opts.release === undefined ? startRelease(roots, createGraph) : createGraph ? null : opts.release;
   return withGradMode(createGraph, () => {
     roots.forEach((r, i) => {
       const g = gradRoots[i]!;
       const prev = grads.get(r);
-      grads.set(r, prev ? prev.add(g) : g);
+      const sum = prev ? prev.add(g) : g;
+      if (release !== null) {
+        release.hold(g);
+        release.hold(sum);
+      }
+      grads.set(r, sum);
     });
     for (const t of reverseTopo(roots)) {
       const g = grads.get(t);
       if (g === undefined) continue;
       grads.delete(t);
-      if (capture.has(t)) captured.set(t, g);
+      if (capture.has(t)) {
+        captured.set(t, g);
+        release?.escape(g);
+      }
       const node = t._node;
       if (opts.accumulate && (node === null || t._retainsGrad)) {
         const gg = createGraph ? g : g.detach();
-        t.grad = t.grad === null ? gg : t.grad.add(gg);
+        const old = t._grad;
+        const next = old === null ? gg : old.add(gg);
+        t._grad = next;
+        if (release !== null) {
+          release.hold(next);
+          release.setGrad(next, old);
+        }
       }
       if (node === null) continue;
+      if (node.userCode && release !== null) release.userCode = true;
       if (node.vjp === null) {
         throw new GradError(
           `backward: the graph through "${node.op}" (output ${fmtShape(t.shape)}) was already freed by an ` +
@@ -120,7 +147,9 @@ export function runBackward(
       for (let i = 0; i < node.inputs.length; i++) {
         const x = node.inputs[i]!;
         const gx = inGrads[i];
-        if (!x.requiresGrad || gx === null || gx === undefined) continue;
+        if (gx === null || gx === undefined) continue;
+        if (release !== null) release.hold(gx);
+        if (!x.requiresGrad) continue;
         if (!shapesEqual(gx.shape, x.shape)) {
           throw new GradError(
             `backward: the gradient "${node.op}" gives input ${i} has shape ${fmtShape(gx.shape)}, but the ` +
@@ -129,9 +158,16 @@ export function runBackward(
           );
         }
         const prev = grads.get(x);
-        grads.set(x, prev ? prev.add(gx) : gx);
+        if (prev === undefined) {
+          grads.set(x, gx);
+        } else {
+          const sum = prev.add(gx);
+          release?.hold(sum);
+          grads.set(x, sum);
+        }
       }
     }
+    release?.finish();
     return captured;
   });
 }

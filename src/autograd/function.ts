@@ -67,7 +67,7 @@ export abstract class Function {
     const recorded = outs.map((o, k) => {
       if (!(o instanceof Tensor)) throw new GradError(`${cls.name}.forward must return a Tensor or an array of Tensors.`);
       const out = o.requiresGrad || outs.indexOf(o) !== k || args.includes(o) ? o.detach() : o;
-      return record(out, cls.name, tensorArgs, (dy) => {
+      const rec = record(out, cls.name, tensorArgs, (dy) => {
         const gs = outs.map((other, j) => (j === k ? dy : other.detach().mul(0)));
         const res = cls.backward(ctx, ...gs);
         const list = Array.isArray(res) ? res : [res];
@@ -83,6 +83,10 @@ export abstract class Function {
           return g;
         });
       });
+      // backward is user code: it may keep the gradients it gets or returns (see Node.userCode).
+      // (out is fresh or detached, so a node on it is the one record just attached.)
+      if (rec._node !== null) rec._node.userCode = true;
+      return rec;
     });
     return (Array.isArray(raw) ? recorded : recorded[0]) as ReturnType<C["forward"]>;
   }

@@ -4,7 +4,7 @@
  */
 import { GradError, fmtShape } from "../errors.js";
 import { Tensor } from "../tensor.js";
-import { runBackward, seedGradient } from "./backward.js";
+import { runBackward, seedGradient, startRelease } from "./backward.js";
 import { isGradEnabled } from "./grad-mode.js";
 
 export interface GradientsOptions {
@@ -26,6 +26,7 @@ export interface GradientsOptions {
  * ```
  */
 export function gradients(outputs: readonly Tensor[], inputs: readonly Tensor[], opts: GradientsOptions = {}): Tensor[] {
+  const release = startRelease(outputs, opts.createGraph); // before the seeds: seeds made here may be freed
   const gOuts = outputs.map((y, i) =>
     seedGradient(y, opts.gradOutputs?.[i], {
       missing: () => `gradients: outputs[${i}] has shape ${fmtShape(y.shape)}; a non-scalar output needs gradOutputs[${i}] (or reduce it to a scalar).`,
@@ -40,7 +41,7 @@ export function gradients(outputs: readonly Tensor[], inputs: readonly Tensor[],
   inputs.forEach((x, i) => {
     if (!x.requiresGrad) throw new GradError(`gradients: inputs[${i}] does not require grad; create it with { requiresGrad: true }.`);
   });
-  const got = runBackward(outputs, gOuts, { ...opts, accumulate: false, capture: inputs });
+  const got = runBackward(outputs, gOuts, { ...opts, accumulate: false, capture: inputs, release });
   return inputs.map((x, i) => {
     const g = got.get(x);
     if (g) return g;

@@ -6,6 +6,13 @@ import { versionOf } from "./version.js";
 /**
  * Given the gradient `dy` of the output, the gradients of the inputs (null where an input gets none).
  * Written with differentiable ops, so that the backward pass can itself be differentiated.
+ *
+ * Contract of the built-in ones (every `record` call in src/ops and src/nn): a vjp computes and returns; it
+ * never keeps `dy`, its results or anything made from them (no assignment to a captured variable, a cache, a
+ * module-level structure), and returns no cached constant (`Tensor._constant`). The engine relies on this to
+ * free, at the end of a backward pass, the gradient storages it made and did not hand out
+ * (src/autograd/release.ts). Code that breaks it must go through `autograd.Function`, whose nodes are marked
+ * `userCode`, which turns the freeing off for the pass.
  */
 export type Vjp = (dy: Tensor) => readonly (Tensor | null)[];
 
@@ -16,6 +23,11 @@ export interface Node {
   vjp: Vjp | null;
   /** Storage versions of the inputs, then of the output, when the node was recorded (see version.ts). */
   readonly versions: readonly number[];
+  /**
+   * True when `vjp` runs user code (an `autograd.Function`'s backward), which may keep the gradients it is
+   * given or returns: a backward pass through such a node frees nothing (see release.ts).
+   */
+  userCode?: boolean;
 }
 
 /**

@@ -171,4 +171,12 @@ export interface Backend<S extends Storage = Storage> {
   /** Frees a storage now rather than at garbage collection (no-op where the GC owns memory). */
   dispose(s: S): void;
   readonly kernels: Kernels<S>;
+  /**
+   * Optional, for backends whose `dispose` frees memory (wasm): a mark of the allocations made so far. The
+   * autograd engine takes one when a backward pass starts, and frees at its end the gradient storages that
+   * were allocated after it and that nothing outside the engine can reach (src/autograd/release.ts).
+   */
+  allocationMark?(): number;
+  /** Optional, with `allocationMark`: whether storage `s` was allocated after `mark` was taken. */
+  allocatedSince?(s: S, mark: number): boolean;
 }

@@ -166,9 +166,12 @@ export abstract class Module<Args extends any[] = any[]> {
     return this.train(false);
   }
 
-  /** Clears every parameter's gradient (sets `.grad` to null, as PyTorch's default). */
+  /**
+   * Clears every parameter's gradient (sets `.grad` to null, as PyTorch's default), freeing at once the
+   * memory of gradients only the engine ever held (`Tensor.zeroGrad`; see docs/autograd.md).
+   */
   zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+    for (const p of this.parameters()) p.zeroGrad();
   }
 
   /**

@@ -118,11 +118,14 @@ export function linear(x: Tensor, w: Tensor, bias: Tensor | null = null, activat
       ];
     }
     const b = x.backend, gt = { storage: g.storage, shape: [N, M], strides: [g.strides[1]!, g.strides[0]!], offset: g.offset };
-    return [
+    const grads = [
       x2.requiresGrad ? Tensor._fromStorage(kernels.matmul(g, w, dtype), [M, K], dtype, b) : null,
       w.requiresGrad ? Tensor._fromStorage(kernels.matmul(gt, x2, dtype), [N, K], dtype, b) : null,
       bias?.requiresGrad ? Tensor._fromStorage(kernels.reduce("sum", g, [0], dtype), [N], dtype, b) : null,
     ];
+    // The gradient through the activation was made here (a fresh kernel output) and nothing else holds it.
+    if (g !== dy) b.dispose(g.storage);
+    return grads;
   });
   return x.ndim === 2 ? y : reshape(y, [...lead, N]);
 }

@@ -5,8 +5,9 @@ import { tensor } from "../ops/creation.js";
 import { stack } from "../ops/movement.js";
 import { Tensor } from "../tensor.js";
 
+/** The gradients, through the internal field: clipping only reads and rescales them (see src/autograd/release.ts). */
 const gradsOf = (params: Iterable<Tensor> | Tensor): Tensor[] =>
-  (params instanceof Tensor ? [params] : [...params]).map((p) => p.grad).filter((g): g is Tensor => g !== null);
+  (params instanceof Tensor ? [params] : [...params]).map((p) => p._grad).filter((g): g is Tensor => g !== null);
 
 /** The p-norm of all elements, `(Σ|x|ᵖ)^(1/p)`; the largest |x| for p = ∞. */
 function pNorm(x: Tensor, p: number): Tensor {

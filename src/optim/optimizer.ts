@@ -172,9 +172,13 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     this.paramGroups.push(full);
   }
 
-  /** Sets every parameter's `.grad` to null (PyTorch's `zero_grad(set_to_none=True)`); call before backward. */
+  /**
+   * Sets every parameter's `.grad` to null (PyTorch's `zero_grad(set_to_none=True)`); call before backward.
+   * Gradients that only the engine ever held (never read through `.grad`) have their memory freed at once
+   * (`Tensor.zeroGrad`; see docs/autograd.md).
+   */
   zeroGrad(): void {
-    for (const g of this.paramGroups) for (const p of g.params) p.grad = null;
+    for (const g of this.paramGroups) for (const p of g.params) p.zeroGrad();
   }
 
   /**
@@ -189,12 +193,15 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     noGrad(() => {
       for (const group of this.paramGroups) {
         for (const p of group.params) {
-          if (p.grad === null) continue;
-          if (!shapesEqual(p.grad.shape, p.shape)) {
-            throw new GradError(`${this.name}.step: the gradient of a parameter has shape ${fmtShape(p.grad.shape)}, but the parameter has shape ${fmtShape(p.shape)}.`);
+          // The internal field: a fused step only reads the gradient (see src/autograd/release.ts).
+          const grad = p._grad;
+          if (grad === null) continue;
+          if (!shapesEqual(grad.shape, p.shape)) {
+            throw new GradError(`${this.name}.step: the gradient of a parameter has shape ${fmtShape(grad.shape)}, but the parameter has shape ${fmtShape(p.shape)}.`);
           }
-          if (this.fusedStep(p, p.grad, group)) continue;
-          const out = this.update(p, p.grad, this.state.get(p), group);
+          if (this.fusedStep(p, grad, group)) continue;
+          // `update` may be a subclass's code that keeps the gradient (in its state, say): hand it on as `.grad` does.
+          const out = this.update(p, p.grad!, this.state.get(p), group);
           p.copy_(out.param);
           this.state.set(p, out.state);
         }

@@ -32,6 +32,16 @@ export class WasmBackend implements Backend<WasmStorage> {
     this.rt.dispose(s);
   }
 
+  /** A mark of the allocations so far: storages allocated later are `allocatedSince` it. */
+  allocationMark(): number {
+    return this.rt.allocations;
+  }
+
+  /** Whether `s`, a live storage of this backend, was allocated after `mark` was taken (by `allocationMark`). */
+  allocatedSince(s: WasmStorage, mark: number): boolean {
+    return s.serial > mark && s.ptr >= 0;
+  }
+
   /** Threads the kernels use now: 1 + ready workers, at most getNumThreads(); 1 without shared memory. */
   get threads(): number {
     return this.rt.threads;

@@ -50,6 +50,8 @@ export function collectionAllowance(budget: number, liveBytes: number, heapBytes
 export interface Held {
   ptr: number;
   bytes: number;
+  /** The number of collections before the block was registered (set by `register`). */
+  epoch?: number;
 }
 
 interface NodeHooks {
@@ -124,13 +126,20 @@ export class Reclaimer {
    */
   register(owner: object, held: Held): void {
     this.registry.register(owner, held);
+    held.epoch = this.collections;
     this.sinceCollect += held.bytes;
     if (this.gc !== null && this.sinceCollect > this.allowance) this.collect();
   }
 
-  /** Marks a registered block as freed by its owner (dispose), so its finalizer does nothing. */
+  /**
+   * Marks a registered block as freed by its owner (dispose), so its finalizer does nothing. A block
+   * allocated since the last collection no longer counts towards the next one: it will never be garbage
+   * waiting for a collection, and the allocator reuses its memory at once (the autograd engine frees most
+   * of a training step's gradients this way; src/autograd/release.ts).
+   */
   release(held: Held): void {
     held.ptr = -1;
+    if (held.epoch === this.collections) this.sinceCollect -= held.bytes;
   }
 
   /** Forces a collection and runs finalizers now (Node); a no-op elsewhere. */

@@ -29,6 +29,8 @@ export class WasmRuntime {
   readonly k: KernelExports;
   readonly heap: WasmHeap;
   readonly reclaimer: Reclaimer;
+  /** Storages allocated so far (each gets the count as its serial: later storages have larger serials). */
+  allocations = 0;
   /** Whether the memory is shared, so kernels can run on worker threads. */
   readonly shared: boolean;
   /** 4 × MAX_DIMS i32 for stridedCopy's shape/strides/counters. */
@@ -70,8 +72,8 @@ export class WasmRuntime {
   alloc(dtype: DType, n: number): WasmStorage {
     const bytes = n * ELEM_BYTES[dtype];
     const ptr = this.heap.alloc(bytes);
-    const s = new WasmStorage(ptr, n, dtype);
-    const held = { ptr, bytes };
+    const s = new WasmStorage(ptr, n, dtype, ++this.allocations);
+    const held = { ptr, bytes, epoch: 0 };
     s.held = held;
     this.reclaimer.register(s, held);
     return s;

@@ -13,7 +13,11 @@ export class WasmStorage implements Storage {
   ptr: number;
   /** The reclaimer's record of this block (null for storages not registered with it). */
   held: Held | null = null;
-  constructor(ptr: number, readonly size: number, readonly dtype: DType) {
+  /**
+   * @param serial the runtime's allocation count when this storage was made (1, 2, …; see
+   *   `WasmBackend.allocatedSince`)
+   */
+  constructor(ptr: number, readonly size: number, readonly dtype: DType, readonly serial: number) {
     this.ptr = ptr;
   }
   /** Bytes the elements occupy. */
