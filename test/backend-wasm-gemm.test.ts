@@ -244,12 +244,19 @@ for (const v of VARIANTS) {
     });
   });
 
-  test(`gemm ${v}: 1 and 2 threads give the same bits (1024-wide, MLP, transposed and batched shapes)`, () => {
+  test(`gemm ${v}: 1 and 2 threads give the same bits (1024-wide, every product of W2's training step, transposed and batched shapes)`, () => {
     const g = new Generator(15);
     const cases: { shapes: number[][]; f: (a: Tensor, b: Tensor) => Tensor }[] = [
       { shapes: [[300, 500], [500, 200]], f: (a, b) => a.matmul(b) },
       { shapes: [[128, 784], [256, 784]], f: (a, b) => a.matmul(b.T) },
       { shapes: [[128, 784], [128, 256]], f: (a, b) => a.T.matmul(b) },
+      // The rest of W2's step (784-256-128-10, batch 128): each cut into several row × column parts.
+      { shapes: [[128, 256], [128, 784]], f: (a, b) => a.T.matmul(b) },
+      { shapes: [[128, 256], [128, 256]], f: (a, b) => a.matmul(b.T) },
+      { shapes: [[128, 128], [128, 256]], f: (a, b) => a.matmul(b) },
+      { shapes: [[128, 128], [128, 256]], f: (a, b) => a.T.matmul(b) },
+      { shapes: [[128, 10], [10, 128]], f: (a, b) => a.matmul(b) },
+      { shapes: [[1000, 784], [256, 784]], f: (a, b) => a.matmul(b.T) },
       { shapes: [[5, 300], [300, 2100]], f: (a, b) => a.matmul(b) },
       { shapes: [[2, 129, 257], [2, 257, 65]], f: (a, b) => a.matmul(b) },
       // Fewer than 4 columns: the small kernel at any size (never threaded).

@@ -29,14 +29,34 @@ const ELEMENTWISE_MIN = 65536;
  * (assembly/gemm-small.ts: faster than packing up to about 64³, measured; the same bits).
  */
 const GEMM_MIN = 1 << 18;
-/** Multiply-adds a threaded matmul's part should have at least (about 0.05 ms). */
-const GEMM_PART = 1 << 21;
+/**
+ * Multiply-adds a threaded matmul's part should have at least (about 0.02 ms): small enough that the
+ * 128-row products of a training step (W2: 128×256×128) are cut into several parts, so that the caller
+ * takes over the parts of a worker that starts late instead of waiting for it (measured: a 2-part job
+ * left the caller waiting ≈ 40 µs on average; 2^19 against 2^21 cut that wait by about two thirds).
+ */
+const GEMM_PART = 1 << 19;
 /** Last-axis sum/max/min of at least this many elements are cut into fixed LEN_CHUNK pieces (any thread count). */
 const LONG_LEN = 65536;
 /** Elements per piece (assembly/reduce.ts LEN_CHUNK). */
 const LEN_CHUNK = 16384;
 
 const roundUp = (x: number, m: number): number => Math.ceil(x / m) * m;
+
+/**
+ * Parts per thread an element-wise kernel aims for: with exactly one part per thread the caller waits
+ * whenever a worker starts late (it is woken, or busy finishing its previous part); with several, the
+ * caller claims the late worker's parts itself. Parts are fixed slices, so the bits never change.
+ */
+const PARTS_PER_THREAD = 4;
+/** Elements an element-wise part should have at least (about 5 µs of work). */
+const ELEMENTWISE_PART = 16384;
+/**
+ * How many parts to cut `units` units of work (`size` elements each) into for t threads: PARTS_PER_THREAD
+ * per thread, fewer where a part would fall under ELEMENTWISE_PART elements, never fewer than t.
+ */
+const partsFor = (units: number, size: number, t: number): number =>
+  Math.max(1, Math.min(units, Math.max(t, Math.min(PARTS_PER_THREAD * t, Math.floor((units * size) / ELEMENTWISE_PART)))));
 
 const isF32 = (v: WasmView): boolean => v.storage.dtype === "float32";
 
@@ -70,7 +90,7 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
   function unaryRun(op: number, x: number, out: number, n: number): void {
     const t = rt.threadsFor(n, ELEMENTWISE_MIN);
     if (t === 1) return k.unaryF32(op, x, out, n);
-    const chunk = roundUp(Math.ceil(n / t), 16);
+    const chunk = roundUp(Math.ceil(n / partsFor(n, 1, t)), 16);
     rt.parallel([JOB_UNARY, op, x, out, n, chunk], Math.ceil(n / chunk), t);
   }
 
@@ -78,7 +98,7 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
   function binaryGrid(op: number, a: number, ar: number, ac: number, b: number, br: number, bc: number, out: number, rows: number, cols: number): void {
     const t = rt.threadsFor(rows * cols, ELEMENTWISE_MIN);
     if (t === 1) return k.binaryF32(op, a, ar, ac, b, br, bc, out, rows, cols);
-    const chunk = rows > 1 ? Math.ceil(rows / t) : roundUp(Math.ceil(cols / t), 16);
+    const chunk = rows > 1 ? Math.ceil(rows / partsFor(rows, cols, t)) : roundUp(Math.ceil(cols / partsFor(cols, 1, t)), 16);
     rt.parallel([JOB_BINARY, op, a, ar, ac, b, br, bc, out, rows, cols, chunk], Math.ceil((rows > 1 ? rows : cols) / chunk), t);
   }
 
@@ -167,7 +187,7 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
     if (threads === 1) {
       k.where32(...args);
     } else {
-      const chunk = g.rows > 1 ? Math.ceil(g.rows / threads) : roundUp(Math.ceil(g.cols / threads), 16);
+      const chunk = g.rows > 1 ? Math.ceil(g.rows / partsFor(g.rows, g.cols, threads)) : roundUp(Math.ceil(g.cols / partsFor(g.cols, 1, threads)), 16);
       rt.parallel([JOB_WHERE, ...args, chunk], Math.ceil((g.rows > 1 ? g.rows : g.cols) / chunk), threads);
     }
     for (const x of t) if (x.free) rt.release(x.ptr, x.free);
@@ -239,10 +259,10 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
     }
     const t = rt.threadsFor(total, ELEMENTWISE_MIN);
     if (t > 1 && outer >= 2) {
-      const chunk = Math.ceil(outer / t);
+      const chunk = Math.ceil(outer / partsFor(outer, len * inner, t));
       rt.parallel([JOB_REDUCE, code, x, outer, len, inner, out, 0, chunk], Math.ceil(outer / chunk), t);
     } else if (t > 1 && inner >= 64) {
-      const chunk = roundUp(Math.ceil(inner / t), 4);
+      const chunk = roundUp(Math.ceil(inner / partsFor(inner, outer * len, t)), 4);
       rt.parallel([JOB_REDUCE, code, x, outer, len, inner, out, 1, chunk], Math.ceil(inner / chunk), t);
     } else {
       k.reduceF32(code, x, outer, len, inner, inner, out);
@@ -317,7 +337,7 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
 
   /**
    * gemmF32's schedule on t threads, per block of NC columns: the threads pack all of B's block into one
-   * shared buffer (one job), then share C's rows × columns (a second job), each part packing its own rows
+   * shared buffer (one job, cut into panel groups as element-wise kernels are: partsFor), then share C's rows × columns (a second job), each part packing its own rows
    * of A and walking the depth blocks in gemmF32's order, so the bits are the same. Parts are sized to at
    * least GEMM_PART multiply-adds and up to 8 per thread (measured best of 1, 2, 4, 8, 16 at 1024³), so a thread slowed by other load takes fewer.
    * Row slices are whole micro-kernel tiles (MR rows: 4, or 5 in the relaxed-SIMD build), column slices whole panels (8).
@@ -333,7 +353,7 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
       const colParts = Math.min(Math.ceil(nc / 8), Math.ceil(want / rp));
       const colChunk = roundUp(Math.ceil(nc / colParts), 8);
       const cp = Math.ceil(nc / colChunk);
-      const packChunk = roundUp(Math.ceil(nc / t), 8);
+      const packChunk = roundUp(Math.ceil(nc / partsFor(Math.ceil(nc / 8), 8 * K, t)), 8);
       const bytes = K * roundUp(nc, 8) * 4; // packed panels are padded to 8 columns
       const bpk = rt.temp(bytes);
       rt.parallel([JOB_GEMM_PACK_B, b + jc * csB * 4, rsB, csB, K, nc, bpk, packChunk], Math.ceil(nc / packChunk), t);
@@ -443,7 +463,7 @@ export function makeKernels(rt: WasmRuntime): Kernels<WasmStorage> {
     const s2 = states.length > 2 ? rt.addr(states[2]!) : 0;
     const t = rt.threadsFor(n, ELEMENTWISE_MIN);
     if (t === 1) return k.optimStep(code, flags, isF64, n, p, g, s0, s1, s2, optimHyper);
-    const chunk = roundUp(Math.ceil(n / t), 16);
+    const chunk = roundUp(Math.ceil(n / partsFor(n, 1, t)), 16);
     rt.parallel([JOB_OPTIM, code, flags, isF64, n, chunk, p, g, s0, s1, s2, optimHyper], Math.ceil(n / chunk), t);
   }
 
