@@ -168,6 +168,21 @@ function packA(a: usize, rsA: i32, csA: i32, mc: i32, kc: i32, dst: usize): void
   }
 }
 
+/**
+ * Stores the 4×4 transpose of rows v0…v3 as four 4-float pieces NR floats apart from dst: piece k holds
+ * (v0[k], v1[k], v2[k], v3[k]).
+ */
+// @ts-ignore: decorator
+@inline
+function transposeStore4(v0: v128, v1: v128, v2: v128, v3: v128, dst: usize): void {
+  const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5), t1 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(v0, v1, 2, 6, 3, 7), t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+  v128.store(dst, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + (NR << 2), i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + (NR << 3), i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * (NR << 2), i32x4.shuffle(t2, t3, 2, 3, 6, 7));
+}
+
 /** Packs B[0:kc, 0:nc] (element strides rsB, csB) into NR-column panels, zero-padded at the right edge. */
 export function packB(b: usize, rsB: i32, csB: i32, kc: i32, nc: i32, dst: usize): void {
   for (let j = 0; j < nc; j += NR) {
@@ -180,16 +195,21 @@ export function packB(b: usize, rsB: i32, csB: i32, kc: i32, nc: i32, dst: usize
         dst += NR << 2;
       }
     } else if (cols == NR && rsB == 1) {
-      // Transposed B: walk each column contiguously.
-      for (let c = 0; c < NR; c++) {
-        const src = base + (<usize>(c * csB) << 2);
-        let d = dst + (<usize>c << 2);
-        for (let k = 0; k < kc; k++) {
-          store<f32>(d, load<f32>(src + (<usize>k << 2)));
-          d += NR << 2;
-        }
+      // Transposed B (Wᵀ in a forward pass): each column is contiguous over k. Four k at a time, the 8
+      // columns are loaded as 8 vectors and transposed as two 4×4 blocks by lane shuffles (a pure copy).
+      const cs = <usize>csB << 2;
+      const k4 = kc & ~3;
+      for (let k = 0; k < k4; k += 4) {
+        const s0 = base + (<usize>k << 2);
+        transposeStore4(v128.load(s0), v128.load(s0 + cs), v128.load(s0 + 2 * cs), v128.load(s0 + 3 * cs), dst);
+        const s4 = s0 + 4 * cs;
+        transposeStore4(v128.load(s4), v128.load(s4 + cs), v128.load(s4 + 2 * cs), v128.load(s4 + 3 * cs), dst + 16);
+        dst += NR << 4; // 4 rows of NR floats
       }
-      dst += <usize>(NR * kc) << 2;
+      for (let k = k4; k < kc; k++) {
+        for (let c = 0; c < NR; c++) store<f32>(dst + (<usize>c << 2), load<f32>(base + <usize>c * cs + (<usize>k << 2)));
+        dst += NR << 2;
+      }
     } else {
       for (let k = 0; k < kc; k++) {
         const src = base + (<usize>(k * rsB) << 2);
