@@ -22,27 +22,30 @@
  * - a program whose live wasm data is small gets the full `budget` (64 MiB): its memory is small anyway and
  *   the allowance buys time (W4, a tiny MLP: 6 collections per 2,000 steps instead of 26 at 16 MiB, ~30 %
  *   faster, when it allocated 0.2 MiB per step);
- * - as the live data grows past the budget, the allowance shrinks in inverse proportion, budget² / live,
- *   down to budget / 4 (16 MiB from 256 MiB of live data on): programs with large live data are the ones
+ * - as the live data grows past half the budget, the allowance shrinks in inverse proportion, budget² / (2·live),
+ *   down to budget / 8 (8 MiB from 256 MiB of live data on): programs with large live data are the ones
  *   whose memory matters (they run out of it first: a browser tab, a container, wasm32's 4 GiB), and for them
  *   the peak stays close to the live data, at the price of more collections (W2, 214 MiB of Fashion-MNIST:
- *   19 MiB; its peak RSS ~370 → ~315 MiB, 10–20 % of its time in collections instead of 3–6 %);
+ *   9.6 MiB). Since the autograd engine frees a step's gradients at once (src/autograd/release.ts), a W2
+ *   step leaves ≈ 0.6 MiB to the collector instead of 1.5, so this costs few collections: one every ~16
+ *   steps; 19 MiB (budget² / live) measured 316–326 MiB peak RSS, 9.6 MiB 314–322, at the same speed;
  * - it is never below HEAP_FACTOR times the JS heap that survived the last collection, which bounds the
  *   collection time per allocated byte for programs with very many live tensor objects.
- * (It was max(64 MiB, live / 4): W2's data alone set it to 53 MiB.) Young-generation collections would be
+ * (It was max(64 MiB, live / 4): W2's data alone set it to 53 MiB; then budget² / live, ≥ budget / 4, ≥ twice
+ * the JS heap, before gradients were freed eagerly.) Young-generation collections would be
  * cheaper but do not clear finalization cells (measured). docs/wasm.md has the measurements. Elsewhere
  * (browsers) the standard registry frees storages when the event loop turns; `tensor.dispose()` frees at
  * once everywhere.
  */
 
 /** The allowance is at least this multiple of the JS heap that survived the last collection. */
-const HEAP_FACTOR = 2;
+const HEAP_FACTOR = 1;
 /** The smallest allowance from the live-data rule, as a share of the budget. */
-const MIN_SHARE = 0.25;
+const MIN_SHARE = 0.125;
 
 /** Bytes of wasm allocation allowed before the next collection, given the live wasm and JS heap bytes after the last. */
 export function collectionAllowance(budget: number, liveBytes: number, heapBytes: number): number {
-  const fromLive = liveBytes <= budget ? budget : Math.max(budget * MIN_SHARE, (budget * budget) / liveBytes);
+  const fromLive = liveBytes <= budget / 2 ? budget : Math.max(budget * MIN_SHARE, (budget * budget) / (2 * liveBytes));
   return Math.max(fromLive, HEAP_FACTOR * heapBytes);
 }
 
