@@ -5,7 +5,7 @@
 // the same computation with the feature off (the backend's allocation mark hidden), or with the math.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { backendName, getBackend, setBackend } from "../src/backend/registry.js";
+import { getBackend } from "../src/backend/registry.js";
 import type { Backend, Storage } from "../src/backend/backend.js";
 import type { WasmBackend } from "../src/backend/wasm/backend.js";
 import type { WasmRuntime } from "../src/backend/wasm/runtime.js";
@@ -18,19 +18,10 @@ import { Generator } from "../src/random.js";
 import { Tensor } from "../src/tensor.js";
 import * as nn from "../src/nn/index.js";
 import * as optim from "../src/optim/index.js";
+import { onBackend } from "./helpers/backend.js";
 
 const BACKENDS = ["wasm", "ts"] as const;
 
-/** Runs f with `name` as the active backend (tensors created inside live there). */
-function on<R>(name: string, f: () => R): R {
-  const before = backendName();
-  setBackend(name);
-  try {
-    return f();
-  } finally {
-    setBackend(before);
-  }
-}
 
 /** Runs f with freeing off: the backend's allocation mark hidden, so no pass frees or marks anything. */
 function featureOff<R>(f: () => R): R {
@@ -87,7 +78,7 @@ function trainMlp(steps: number): number[][] {
 }
 
 test("wasm: backward frees the intermediate gradients it made, and only those", () => {
-  on("wasm", () => {
+  onBackend("wasm", () => {
     const be = getBackend() as WasmBackend;
     const rt = (be as unknown as { rt: WasmRuntime }).rt;
     const w = tensor(Array.from({ length: 1000 }, (_, i) => (i % 17) / 40 - 0.2), { requiresGrad: true });
@@ -121,7 +112,7 @@ test("wasm: backward frees the intermediate gradients it made, and only those", 
 
 for (const name of BACKENDS) {
   test(`${name}: training with freeing on gives the bits of training with it off`, () => {
-    on(name, () => {
+    onBackend(name, () => {
       const a = featureOff(() => trainMlp(15));
       let b: number[][] = [];
       const freed = disposedDuring(() => (b = trainMlp(15)));
@@ -131,7 +122,7 @@ for (const name of BACKENDS) {
   });
 
   test(`${name}: zeroGrad frees a gradient nobody read; one read through .grad stays valid across zeroGrad and more steps`, () => {
-    on(name, () => {
+    onBackend(name, () => {
       const w = randn([6, 5], { generator: new Generator(1) }).requiresGrad_();
       const b = randn([5], { generator: new Generator(2) }).requiresGrad_();
       const x = randn([4, 6], { generator: new Generator(3) });
@@ -161,7 +152,7 @@ for (const name of BACKENDS) {
   });
 
   test(`${name}: a gradient assigned with the .grad setter is never freed by zeroGrad`, () => {
-    on(name, () => {
+    onBackend(name, () => {
       const w = tensor([1, 2, 3], { requiresGrad: true });
       const g = tensor([0.5, 0.5, 0.5]);
       w.grad = g;
@@ -181,7 +172,7 @@ for (const name of BACKENDS) {
   });
 
   test(`${name}: retained gradients and gradients() results survive later passes`, () => {
-    on(name, () => {
+    onBackend(name, () => {
       const x = tensor([0.5, -1, 2], { requiresGrad: true });
       const h = x.mul(3).exp();
       h.retainGrad();
@@ -197,7 +188,7 @@ for (const name of BACKENDS) {
   });
 
   test(`${name}: createGraph double backward is right, and the recorded pass frees nothing`, () => {
-    on(name, () => {
+    onBackend(name, () => {
       const x = tensor([1, 2, -3], { requiresGrad: true });
       let g: Tensor | undefined;
       const freed = disposedDuring(() => ([g] = gradients([x.pow(3).sum()], [x], { createGraph: true })));
@@ -214,7 +205,7 @@ for (const name of BACKENDS) {
   });
 
   test(`${name}: a custom Function whose backward keeps its gradient: the pass frees nothing`, () => {
-    on(name, () => {
+    onBackend(name, () => {
       const stash: Tensor[] = [];
       class Keep extends Function {
         static override forward(_ctx: FunctionCtx, x: Tensor): Tensor {
@@ -237,7 +228,7 @@ for (const name of BACKENDS) {
   });
 
   test(`${name}: a gradOutput the caller passed is never freed (it was allocated before the pass)`, () => {
-    on(name, () => {
+    onBackend(name, () => {
       const x = tensor([1, 2, 3, 4], { requiresGrad: true });
       const gOut = tensor([[1, 10], [100, 1000]]);
       x.mul(2).reshape([2, 2]).backward(gOut); // reshape's gradient is a view of gOut, held by the engine
@@ -248,7 +239,7 @@ for (const name of BACKENDS) {
   });
 
   test(`${name}: y = x + b with both leaves: the gradients share a storage, and zeroGrad of one keeps the other`, () => {
-    on(name, () => {
+    onBackend(name, () => {
       const x = tensor([1, 2, 3], { requiresGrad: true });
       const bias = tensor([0.5, 0.5, 0.5], { requiresGrad: true });
       const opt = new optim.SGD([x], { lr: 0.1 });
@@ -261,7 +252,7 @@ for (const name of BACKENDS) {
   });
 
   test(`${name}: cat backward gives two leaves views of one storage; zeroGrad of one optimizer keeps the other's`, () => {
-    on(name, () => {
+    onBackend(name, () => {
       const a = tensor([[1, 2], [3, 4]], { requiresGrad: true });
       const b = tensor([[5, 6]], { requiresGrad: true });
       const optA = new optim.Adam([a], { lr: 0.1 });
@@ -279,7 +270,7 @@ for (const name of BACKENDS) {
   });
 
   test(`${name}: accumulating two backward passes frees the first sum's gradient only when nobody read it`, () => {
-    on(name, () => {
+    onBackend(name, () => {
       const w = tensor([1, -2, 3], { requiresGrad: true });
       w.mul(w).sum().backward();
       const first = w._grad!; // not observed

@@ -6,7 +6,7 @@
 // float64 (the second through the composite backward that createGraph takes).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { backendName, getBackend, setBackend } from "../src/backend/registry.js";
+import { getBackend } from "../src/backend/registry.js";
 import { setNumThreads, getNumThreads } from "../src/backend/wasm/threads.js";
 import * as F from "../src/nn/functional/losses.js";
 import { gradcheck, gradgradcheck } from "../src/autograd/gradcheck.js";
@@ -16,21 +16,13 @@ import { IndexError, ValueError } from "../src/errors.js";
 import type { Tensor } from "../src/tensor.js";
 import type { DType } from "../src/dtype.js";
 import type { Reduction } from "../src/nn/functional/loss-checks.js";
+import { onBackend } from "./helpers/backend.js";
 
 const BACKENDS = ["ts", "wasm"] as const;
 const DTYPES: DType[] = ["float32", "float64"];
 const REDUCTIONS: Reduction[] = ["mean", "sum", "none"];
 const LOSS_KERNELS = ["bceLoss", "bceLossBackward", "crossEntropyLoss", "crossEntropyLossBackward"] as const;
 
-function onBackend<T>(name: string, f: () => T): T {
-  const before = backendName();
-  setBackend(name);
-  try {
-    return f();
-  } finally {
-    setBackend(before);
-  }
-}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyKernels = Record<string, any>;

@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { backendName, getBackend, setBackend } from "../src/backend/registry.js";
+import { backendName, getBackend } from "../src/backend/registry.js";
 import type { OptimizerRule, View } from "../src/backend/backend.js";
 import type { WasmBackend } from "../src/backend/wasm/backend.js";
 import { getNumThreads, setNumThreads } from "../src/backend/wasm/threads.js";
@@ -26,6 +26,7 @@ import { NAdam } from "../src/optim/nadam.js";
 import { RMSprop } from "../src/optim/rmsprop.js";
 import { Adagrad } from "../src/optim/adagrad.js";
 import { Adadelta } from "../src/optim/adadelta.js";
+import { onBackend } from "./helpers/backend.js";
 
 const BACKENDS = ["ts", "wasm"] as const;
 const DTYPES: DType[] = ["float32", "float64"];
@@ -64,15 +65,6 @@ const sameBits = (a: ArrayLike<number>, b: ArrayLike<number>): boolean =>
   a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
 const bits = (ts: Tensor[]): number[][] => ts.map((t) => Array.from(t.toFlatArray() as ArrayLike<number>));
 
-function onBackend<T>(name: string, f: () => T): T {
-  const before = backendName();
-  setBackend(name);
-  try {
-    return f();
-  } finally {
-    setBackend(before);
-  }
-}
 
 /** Counts optimizerStep calls on the active backend while f runs. */
 function countingKernel<T>(f: () => T): { result: T; calls: number } {
